@@ -1,0 +1,129 @@
+"""C15: contractual situation and events of C5 delivery points (v4.x and v5.x).
+
+One ``contract_event`` record per ``PRM`` block (its ``Evenement_Declencheur``), and one
+``index_reading`` record per ``Evenement_Declencheur/Releves/Donnees_Releve`` (the indexes
+before, ``Code_Qualification`` 1, and after, 2, the event). Personal data of the contract
+holder (names, addresses, phone numbers) is not read.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from enercoop_core.flows import values as v
+from enercoop_core.flows.common import Context, child, name, nature, registers, texts
+from enercoop_core.flows.errors import FieldError
+
+KIND = "C15"
+SUPPORTED_MAJORS = ("4", "5")
+TAGS = ("Contrat", "PRM")
+QUALIFICATION = {"1": "before", "2": "after"}
+
+
+def read(events, ctx: Context) -> Iterator:
+    for tag, elem in events:
+        if tag == "Contrat":
+            ctx.extra["contract"] = texts(elem)
+            continue
+        raw = getattr(child(elem, "Id_PRM"), "text", None)
+        try:
+            prm = v.prm(raw, "PRM/Id_PRM")
+            records = _prm(elem, prm, ctx)
+        except FieldError as exc:
+            yield ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")
+            continue
+        for record in records:
+            yield record
+
+
+def _prm(elem, prm: str, ctx: Context) -> list:
+    t = texts(elem)
+    event = child(elem, "Evenement_Declencheur")
+    if event is None:
+        raise FieldError("PRM/Evenement_Declencheur", "missing required element")
+    e = texts(event)
+    epath = "PRM/Evenement_Declencheur"
+    date = v.iso_instant(e.get("Date_Evenement"), epath + "/Date_Evenement")
+    code = v.optional(e.get("Nature_Evenement"))
+    affair = v.optional(e.get("Id_Affaire"))
+    situation = child(elem, "Situation_Contractuelle")
+    s = texts(situation) if situation is not None else {}
+    spath = "PRM/Situation_Contractuelle"
+    tariff = child(situation, "Structure_Tarifaire") if situation is not None else None
+    tt = texts(tariff) if tariff is not None else {}
+    tpath = spath + "/Structure_Tarifaire"
+    power = v.optional_decimal(tt.get("Puissance_Souscrite"), tpath + "/Puissance_Souscrite")
+    power_unit = v.optional(tt.get("Unite_Puissance_Souscrite"))
+    kva = None
+    if power is not None and (power_unit or "kVA") == "kVA":
+        kva = v.number(power, tpath + "/Puissance_Souscrite")
+    fta = v.optional(tt.get("Formule_Tarifaire_Acheminement"))
+    contract = ctx.extra.get("contract") or {}
+    readings = []
+    sides = {"before": [], "after": []}
+    releves = child(event, "Releves")
+    rank = 0
+    for item in (releves if releves is not None else ()):
+        if name(item.tag) != "Donnees_Releve":
+            continue
+        rank += 1
+        rpath = "%s/Releves/Donnees_Releve[%d]" % (epath, rank)
+        r = texts(item)
+        qcode = v.required(r.get("Code_Qualification"), rpath + "/Code_Qualification")
+        side = QUALIFICATION.get(qcode)
+        if side is None:
+            raise FieldError(rpath + "/Code_Qualification", "unknown qualification %r" % qcode)
+        rdate = v.iso_instant(r.get("Date_Releve"), rpath + "/Date_Releve")
+        regs = registers(item, rpath)
+        ncode = v.optional(r.get("Nature_Index"))
+        sides[side].extend(regs)
+        readings.append({
+            "family": "index_reading",
+            "flow": KIND,
+            "version": ctx.version,
+            "key": ctx.key(prm, date, affair, code, side),
+            "source": ctx.source,
+            "prm": prm,
+            "date": rdate,
+            "reading_id": None,
+            "reason": code,
+            "nature": nature(ncode),
+            "nature_code": ncode,
+            "status": None,
+            "qualification": side,
+            "fta": fta,
+            "subscribed_kva": kva,
+            "calendar_distributor": v.optional(r.get("Id_Calendrier_Distributeur")),
+            "calendar_supplier": v.optional(r.get("Id_Calendrier")),
+            "affair_id": affair,
+            "registers": regs,
+            "measures": [],
+        })
+    event_record = {
+        "family": "contract_event",
+        "flow": KIND,
+        "version": ctx.version,
+        "key": ctx.key(prm, date, affair, code),
+        "source": ctx.source,
+        "prm": prm,
+        "date": date,
+        "event": code,
+        "event_type": v.required(e.get("Type_Evenement"), epath + "/Type_Evenement"),
+        "origin": v.optional(e.get("Origine_Evenement")),
+        "affair_id": affair,
+        "segment": v.optional(t.get("Segment_Clientele")),
+        "contract_state": v.optional(s.get("Etat_Contractuel")),
+        "contract_ref": v.optional(s.get("Ref_Situation_Contractuelle")),
+        "service_start": v.optional_iso(s.get("Date_Mise_En_Service"),
+                                        spath + "/Date_Mise_En_Service"),
+        "termination": v.optional_iso(s.get("Date_Resiliation"), spath + "/Date_Resiliation"),
+        "fta": fta,
+        "subscribed_kva": kva,
+        "subscribed_power": power,
+        "subscribed_power_unit": power_unit,
+        "calendar_distributor": v.optional(tt.get("Id_Calendrier_Distributeur")),
+        "calendar_supplier": v.optional(tt.get("Id_Calendrier")),
+        "supplier_contract": v.optional(contract.get("Identifiant")),
+        "indexes_before": sides["before"],
+        "indexes_after": sides["after"],
+    }
+    return [event_record] + readings

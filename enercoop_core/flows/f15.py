@@ -1,0 +1,153 @@
+"""F15: detail of the network operator's invoice for C5 delivery points (v3.x, v4.x).
+
+The detail file (root ``F15_Detail_Facturation``) gives one ``network_invoice_line`` per
+``Donnees_Valorisation/Groupe_Valorise/Element_Valorise`` and per late-payment interest
+(``Detail_Interets_Retard``, ``item_id`` "INTERETS_RETARD"). Amounts are exact decimal
+strings in the invoice currency (EUR), excluding VAT, signed as written. ``vat_rate`` is
+the percentage as written (``"20"``, ``"5.5"``) or the operator's code when it is not a
+number. ``start``/``end`` are ISO dates as written (no time). The general-data file
+(``F15_Donnees_Generales``) holds invoice totals only and yields no records.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from enercoop_core.flows import values as v
+from enercoop_core.flows.common import Context, child, name, texts
+from enercoop_core.flows.errors import FieldError
+
+KIND = "F15"
+SUPPORTED_MAJORS = ("3", "4")
+TAGS = ("Rappel_En_Tete", "Donnees_Valorisation")
+
+
+def read(events, ctx: Context) -> Iterator:
+    if ctx.extra.get("part") != "detail":
+        return
+    invoice = {}
+    rank = 0
+    for tag, elem in events:
+        if tag == "Rappel_En_Tete":
+            invoice = texts(elem)
+            continue
+        rank += 1
+        path = "Donnees_Valorisation[%d]" % rank
+        number = v.optional(invoice.get("Num_Facture"))
+        if number is None:
+            yield ctx.reject(None, "Rappel_En_Tete/Num_Facture",
+                             "no invoice number before the valorisation; lines rejected")
+            continue
+        try:
+            lines = list(_valorisation(elem, path, number, invoice, ctx))
+        except FieldError as exc:
+            yield ctx.reject_field("%s %s" % (number, _label(elem)), exc)
+            continue
+        for line in lines:
+            yield line
+
+
+def _label(elem) -> str:
+    prm = child(elem, "Donnees_PRM")
+    num = getattr(child(elem, "Num_Valorisation"), "text", None)
+    prm_id = getattr(child(prm, "Id_PRM"), "text", None) if prm is not None else None
+    return "valorisation %s PRM %s" % (num, prm_id)
+
+
+def vat_rate(text):
+    text = v.optional(text)
+    if text is None:
+        return None
+    try:
+        return v.decimal_text(text, "")
+    except FieldError:
+        return text
+
+
+def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
+    t = texts(elem)
+    valuation = v.required(t.get("Num_Valorisation"), path + "/Num_Valorisation")
+    prm_elem = child(elem, "Donnees_PRM")
+    prm = None
+    if prm_elem is not None:
+        prm = v.prm(getattr(child(prm_elem, "Id_PRM"), "text", None),
+                    path + "/Donnees_PRM/Id_PRM")
+    common = {
+        "family": "network_invoice_line",
+        "flow": KIND,
+        "version": ctx.version,
+        "source": ctx.source,
+        "invoice_number": number,
+        "invoice_date": v.optional(invoice.get("Date_Facture")),
+        "currency": v.optional(invoice.get("Devise")) or "EUR",
+        "valuation_id": valuation,
+        "billing_type": v.optional(t.get("Type_Facturation")),
+        "prm": prm,
+    }
+    ordinal = 0
+    groups = 0
+    for group in elem:
+        tag = name(group.tag)
+        if tag == "Groupe_Valorise":
+            groups += 1
+            gpath = "%s/Groupe_Valorise[%d]" % (path, groups)
+            nature_ev = v.optional(getattr(child(group, "Nature_EV"), "text", None))
+            items = 0
+            for item in group:
+                if name(item.tag) != "Element_Valorise":
+                    continue
+                items += 1
+                ordinal += 1
+                ipath = "%s/Element_Valorise[%d]" % (gpath, items)
+                e = texts(item)
+                line = dict(common)
+                line.update({
+                    "key": ctx.key(number, valuation, ordinal),
+                    "item_id": v.required(e.get("Id_EV"), ipath + "/Id_EV"),
+                    "label": v.optional(e.get("Libelle_EV")),
+                    "nature_code": nature_ev,
+                    "category": v.optional(e.get("Categorie")),
+                    "start": v.required(e.get("Date_Debut"), ipath + "/Date_Debut"),
+                    "end": v.required(e.get("Date_Fin"), ipath + "/Date_Fin"),
+                    "quantity": v.optional_decimal(e.get("Quantite"), ipath + "/Quantite"),
+                    "unit": v.optional(e.get("Unite_Quantite")),
+                    "unit_price": v.optional_decimal(e.get("Prix_Unitaire"),
+                                                     ipath + "/Prix_Unitaire"),
+                    "amount": v.decimal_text(e.get("Montant_HT"), ipath + "/Montant_HT"),
+                    "vat_rate": vat_rate(e.get("Taux_TVA_Applicable")),
+                    "vat_code": v.optional(e.get("Code_Type_TVA_Applicable")),
+                    "fta": v.optional(e.get("Formule_Tarifaire_Acheminement")),
+                    "subscribed_kva": v.optional_decimal(e.get("Puissance_Souscrite"),
+                                                         ipath + "/Puissance_Souscrite"),
+                    "debit_credit": None,
+                })
+                for field_ in ("start", "end"):
+                    v.iso_instant(line[field_], "%s/Date_%s" % (
+                        ipath, "Debut" if field_ == "start" else "Fin"))
+                yield line
+        elif tag == "Detail_Interets_Retard":
+            ordinal += 1
+            ipath = "%s/Detail_Interets_Retard" % path
+            e = texts(group)
+            line = dict(common)
+            line.update({
+                "key": ctx.key(number, valuation, ordinal),
+                "item_id": "INTERETS_RETARD",
+                "label": "Intérêts de retard, facture %s" % v.optional(
+                    e.get("Num_Facture_Impayee")),
+                "nature_code": None,
+                "category": "late_payment_interest",
+                "start": v.optional(e.get("Date_Echeance_Initiale")),
+                "end": v.optional(e.get("Date_Calcul_Interets")),
+                "quantity": v.optional_decimal(e.get("Nb_Jours"), ipath + "/Nb_Jours"),
+                "unit": "jour",
+                "unit_price": None,
+                "amount": v.decimal_text(e.get("Montant_HT"), ipath + "/Montant_HT"),
+                "vat_rate": vat_rate(e.get("Taux_TVA_Applicable")),
+                "vat_code": None,
+                "fta": None,
+                "subscribed_kva": None,
+                "debit_credit": None,
+            })
+            yield line
+    if ordinal == 0:
+        raise FieldError(path + "/Groupe_Valorise", "valorisation without any valued element")

@@ -1,0 +1,270 @@
+"""Safe streaming XML: header peek, kind/version detection, element iteration.
+
+Outside XML is parsed with lxml with entity resolution off, no DTD loading, no network and
+no huge-tree mode; a document that carries a DOCTYPE at all (the vehicle of billion-laughs
+and XXE attacks; Enedis flows never have one) is refused before any element is read.
+
+A document declared UTF-8 (or undeclared) that contains bytes that are not UTF-8, as
+happens with labels written in Windows-1252, is repaired on the fly: each invalid byte is
+decoded as Windows-1252; the number of repairs is reported on the document.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from dataclasses import dataclass, field
+from typing import BinaryIO, Dict, Iterator, Optional, Sequence, Tuple, Union
+
+from lxml import etree
+
+from enercoop_core.flows.errors import FlowError, UnsafeInputError, UnsupportedFlowError
+
+CHUNK = 1 << 16
+#: Bytes read at most to find the root element and the header.
+MAX_HEADER_BYTES = 4 << 20
+
+PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False,
+                      huge_tree=False, remove_comments=True, remove_pis=True)
+
+#: Root element local name -> (flow kind, document part).
+ROOTS = {
+    "R15": ("R15", "readings"),
+    "R151": ("R151", "readings"),
+    "R171": ("R171", "readings"),
+    "R50": ("R50", "curves"),
+    "C15": ("C15", "contract"),
+    "F15_Detail_Facturation": ("F15", "detail"),
+    "F15_Donnees_Generales": ("F15", "general"),
+    "Detail_Facturation": ("F12", "detail"),
+    "Detail_Facturation_Demat": ("F12", "detail_demat"),
+    "Donnees_Generales": ("F12", "general"),
+    "Detail_Recapitulatif": ("F12", "recap"),
+    "Detail_Taxes": ("F12", "taxes"),
+}
+_HEADERS = ("En_Tete_Flux", "entete")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def local(tag) -> str:
+    """Local name of an lxml tag (namespace dropped)."""
+    if tag[0] == "{":
+        return tag[tag.index("}") + 1:]
+    return tag
+
+
+@dataclass
+class Header:
+    """What the first bytes of a document tell: root, kind, version, header fields."""
+
+    root: str
+    kind: Optional[str]
+    part: Optional[str]
+    version: Optional[str]
+    emitter: Optional[str]
+    fields: Dict[str, str] = field(default_factory=dict)
+    encoding: Optional[str] = None
+
+
+class _Replay(io.RawIOBase):
+    """A read-only stream that gives back a consumed prefix, then the rest."""
+
+    def __init__(self, prefix: bytes, rest: BinaryIO):
+        self._prefix = prefix
+        self._pos = 0
+        self._rest = rest
+        self.repair = None  # the Utf8Repair under it, if any
+
+    @property
+    def repaired(self) -> int:
+        return self.repair.repaired if self.repair is not None else 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self._pos < len(self._prefix):
+            if size is None or size < 0:
+                data = self._prefix[self._pos:] + self._rest.read()
+                self._pos = len(self._prefix)
+                return data
+            data = self._prefix[self._pos:self._pos + size]
+            self._pos += len(data)
+            return data
+        return self._rest.read(size if size is not None else -1)
+
+
+_REPAIRS = [0]
+
+
+def _cp1252_fallback(error: UnicodeDecodeError):
+    bad = error.object[error.start:error.end]
+    _REPAIRS[0] += len(bad)
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("enercoop-cp1252", _cp1252_fallback)
+
+
+class Utf8Repair(io.RawIOBase):
+    """Pass UTF-8 bytes through unchanged; re-encode stray Windows-1252 bytes as UTF-8."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._pending = b""
+        self.repaired = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(CHUNK if size is None or size < 0 else max(size, 8))
+        if not chunk:
+            data, self._pending = self._pending, b""
+            return self._fix(data)
+        data = self._pending + chunk
+        cut = len(data)
+        for back in range(1, min(4, len(data)) + 1):
+            byte = data[-back]
+            if byte & 0xC0 == 0x80:
+                continue
+            if byte >= 0xC0:
+                need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+                if need > back:
+                    cut = len(data) - back
+            break
+        self._pending = data[cut:]
+        return self._fix(data[:cut]) if cut else self.read(size)
+
+    def _fix(self, data: bytes) -> bytes:
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            before = _REPAIRS[0]
+            fixed = data.decode("utf-8", "enercoop-cp1252").encode("utf-8")
+            self.repaired += _REPAIRS[0] - before
+            return fixed
+
+
+def _as_stream(source: Union[bytes, bytearray, str, BinaryIO]) -> Tuple[BinaryIO, bool]:
+    if isinstance(source, (bytes, bytearray)):
+        return io.BytesIO(bytes(source)), True
+    if isinstance(source, str):
+        return open(source, "rb"), True
+    return source, False
+
+
+def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
+    """Read the root element and the flow header from ``stream``.
+
+    Returns the header and a stream that replays the whole document from its first byte
+    (UTF-8 repair applied when the document is UTF-8). Raises UnsafeInputError on a DTD,
+    FlowError when the prefix is not XML or holds no root element.
+    """
+    parser = etree.XMLPullParser(events=("start", "end"), **PARSER_OPTIONS)
+    chunks = []
+    total = 0
+    root = None
+    fields = {}  # type: Dict[str, str]
+    in_header = False
+    depth = 0
+    done = False
+    first = stream.read(CHUNK)
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    if not first.lstrip()[:1] == b"<":
+        raise FlowError("not an XML document (first bytes %r)" % first[:8])
+    match = _DECLARED_ENCODING.match(first)
+    encoding = match.group(1).decode("ascii").lower() if match else "utf-8"
+    source = _Replay(first, stream)  # type: BinaryIO
+    repair = None
+    if encoding in ("utf-8", "utf8"):
+        repair = source = Utf8Repair(source)
+    while not done:
+        chunk = source.read(CHUNK)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        prefix = b"".join(chunks)
+        if root is None:
+            start = re.search(rb"<[A-Za-z_]", prefix)
+            if _DOCTYPE.search(prefix if start is None else prefix[:start.start()]):
+                raise UnsafeInputError(
+                    "document has a DOCTYPE/ENTITY declaration; refused (no DTD or entity "
+                    "is allowed in a flow: billion-laughs/XXE protection)")
+        try:
+            parser.feed(chunk)
+            for event, elem in parser.read_events():
+                name = local(elem.tag)
+                if event == "start":
+                    depth += 1
+                    if root is None:
+                        root = name
+                    elif depth == 2 and name in _HEADERS:
+                        in_header = True
+                    elif depth == 2 and not in_header and fields:
+                        done = True
+                        break
+                else:
+                    depth -= 1
+                    if in_header and depth == 2:
+                        fields[name] = (elem.text or "").strip()
+                    elif in_header and depth == 1:
+                        done = True
+                        break
+                    elif depth == 1 and not fields:
+                        done = True  # first child is not a header
+                        break
+        except etree.XMLSyntaxError as exc:
+            raise FlowError("XML not well-formed near the start: %s" % exc)
+        if total > MAX_HEADER_BYTES:
+            break
+    if root is None:
+        raise FlowError("no XML root element found")
+    replay = _Replay(b"".join(chunks), source)
+    replay.repair = repair
+    kind, part = ROOTS.get(root, (None, None))
+    version = fields.get("Version_XSD") or fields.get("version") or None
+    emitter = fields.get("Identifiant_Emetteur") or fields.get("emetteur") or None
+    return Header(root, kind, part, version, emitter, fields, encoding), replay
+
+
+def detect(source: Union[bytes, bytearray, str, BinaryIO]) -> Tuple[str, Optional[str]]:
+    """Kind and version of a flow document, from the document itself (never its name).
+
+    ``source``: XML bytes, a path or a binary file object. Returns e.g. ``("R15",
+    "2.3.2")``. Raises UnsupportedFlowError when the root element is not a known flow.
+    """
+    stream, owned = _as_stream(source)
+    try:
+        header, _ = read_header(stream)
+    finally:
+        if owned:
+            stream.close()
+    if header.root not in ROOTS:
+        raise UnsupportedFlowError("root element <%s> is not a supported Enedis flow "
+                                   "(supported roots: %s)" % (header.root, ", ".join(ROOTS)))
+    return header.kind, header.version
+
+
+def iter_elements(stream: BinaryIO, tags: Sequence[str], schema=None) -> Iterator[Tuple[str, object]]:
+    """Yield ``(local_name, element)`` at the end of each element named in ``tags``.
+
+    The caller uses the element, then it is cleared and its finished siblings dropped, so
+    memory stays flat whatever the document size. Tags are matched in any namespace.
+    """
+    wanted = ["{*}%s" % tag for tag in tags]
+    options = dict(PARSER_OPTIONS)
+    if schema is not None:
+        options["schema"] = schema
+    context = etree.iterparse(stream, events=("end",), tag=wanted, **options)
+    for _event, elem in context:
+        yield local(elem.tag), elem
+        elem.clear()
+        parent = elem.getparent()
+        if parent is not None:
+            while elem.getprevious() is not None:
+                del parent[0]

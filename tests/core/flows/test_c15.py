@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from enercoop_core.flows import parse
+
+
+def test_events_with_before_after_indexes(fixture_path):
+    run = parse(fixture_path("c15_v5.xml"))
+    records = list(run)
+    events = [r for r in records if r["family"] == "contract_event"]
+    readings = [r for r in records if r["family"] == "index_reading"]
+    assert [e["event"] for e in events] == ["CFNE", "RES"]
+    cfne, res = events
+    assert cfne["fta"] == "BTINFMU4" and cfne["subscribed_kva"] == 9
+    assert cfne["contract_state"] == "EN SERVICE" and cfne["supplier_contract"] == "GRD-F999"
+    assert cfne["service_start"] == "2019-05-01T00:00:00+02:00"
+    assert [r["value"] for r in cfne["indexes_before"]] == [3456]
+    assert [r["value"] for r in cfne["indexes_after"]] == [3460]
+    assert "Secret" not in repr(records)  # personal data is not read
+    assert res["subscribed_kva"] == "6.5" and res["contract_state"] == "RESILIE"
+    assert res["termination"] == "2025-03-15T00:00:00+01:00"
+    assert [(r["qualification"], r["nature"], r["reason"]) for r in readings] == [
+        ("before", "estimated", "CFNE"), ("after", "real", "CFNE")]
+    assert readings[0]["fta"] == "BTINFMU4" and readings[0]["subscribed_kva"] == 9
+    assert len({r["key"] for r in records}) == len(records)
+    assert len(run.rejected) == 1
+    assert run.rejected[0].record == "30000000000033"
+    assert run.rejected[0].path == "PRM/Evenement_Declencheur"

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from enercoop_core.flows import parse
+
+
+def test_invoice_lines_exact_amounts(fixture_path):
+    run = parse(fixture_path("f15_v4.xml"))
+    lines = list(run)
+    assert [(l["prm"], l["item_id"], l["amount"]) for l in lines] == [
+        ("30000000000041", "CG", "1.40"), ("30000000000041", "CSHPH", "41.81"),
+        ("30000000000042", "F180", "-12.00")]
+    cg, energy, credit = lines
+    assert cg["invoice_number"] == "FAC2025040001" and cg["invoice_date"] == "2025-04-01"
+    assert (cg["start"], cg["end"], cg["quantity"], cg["unit"]) == (
+        "2025-03-01", "2025-03-31", "31", "JOUR")
+    assert cg["vat_rate"] == "20" and cg["vat_code"] == "S"
+    # 512.5 kWh x 0.0812 EUR/kWh = 41.615 -> the file says 41.81: kept as written
+    assert energy["unit_price"] == "0.0812" and energy["quantity"] == "512.5"
+    assert credit["vat_rate"] is None and credit["label"] == "Avoir déplacement vain"
+    assert sum(Decimal(l["amount"]) for l in lines) == Decimal("31.21")
+    assert len({l["key"] for l in lines}) == 3
+    assert len(run.rejected) == 1
+    rejection = run.rejected[0]
+    assert "V3" in rejection.record and "30000000000043" in rejection.record
+    assert rejection.path.endswith("Element_Valorise[1]/Montant_HT")

@@ -1,0 +1,55 @@
+"""The ../shared Enedis samples against the ../shared XSDs (skipped when absent)."""
+from __future__ import annotations
+
+import pytest
+
+from enercoop_core.flows import parse
+from enercoop_core.flows.xsd import find_schema
+
+VALID = ["ef_r15_xsd_compliant.xml", "ef_r151_xsd_compliant.xml",
+         "ef_f15_xsd_compliant.xml", "ef_f12_xsd_compliant.xml", "R50/R50_authored_example.xml",
+         "R171/R171_authored_example.xml"]
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_shared_samples_validate_and_parse(shared_enedis, name):
+    run = parse(str(shared_enedis / "samples" / name), xsd_dir=str(shared_enedis / "xsd"))
+    records = list(run)
+    assert run.rejected == [], [str(r) for r in run.rejected]
+    assert run.documents[0].xsd == "valid"
+    assert records
+
+
+def test_schema_choice_prefers_version(shared_enedis):
+    folder = str(shared_enedis / "xsd")
+    assert find_schema(folder, "C15", "5.1.0").endswith("v5.2.0.xsd")
+    assert find_schema(folder, "C15", "4.1.1").endswith("v4.1.1.xsd")
+    assert find_schema(folder, "F15_Detail_Facturation", "3.3.2").endswith("v3.3.2.xsd")
+
+
+def test_invalid_sample_is_rejected_by_xsd(shared_enedis, tmp_path):
+    data = (shared_enedis / "samples" / "ef_r15_xsd_compliant.xml").read_bytes()
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(data.replace(b"<Type_Compteur>CFB</Type_Compteur>",
+                                 b"<Type_Compteur>XXX</Type_Compteur>", 1))
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    records = list(run)
+    assert len(records) == 3  # structural parse still reads the records
+    assert len(run.rejected) == 1 and "XSD validation failed" in run.rejected[0].reason
+    assert "Type_Compteur" in run.rejected[0].reason
+
+
+def test_own_fixtures_are_schema_valid(shared_enedis, fixture_path):
+    for name in ["r151_wh.xml", "r171_namespaced.xml", "f12_v1.xml"]:
+        run = parse(fixture_path(name), xsd_dir=str(shared_enedis / "xsd"))
+        list(run)
+        assert run.documents[0].xsd == "valid", (name, run.documents[0].xsd)
+
+
+def test_imperfect_shared_c15_sample_is_reported(shared_enedis):
+    # this third-party sample omits the registers its schema requires
+    run = parse(str(shared_enedis / "samples" / "ef_c15_xsd_compliant.xml"),
+                xsd_dir=str(shared_enedis / "xsd"))
+    assert list(run)
+    assert "Classe_Temporelle" in run.rejected[0].reason
+    assert run.rejected[0].file.endswith("ef_c15_xsd_compliant.xml")
