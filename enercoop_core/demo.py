@@ -2,9 +2,14 @@
 
 Sample data in ``enercoop_core/billing/data/demo/``: ``contracts.csv`` (six contracts, every
 BT <= 36 kVA option, a power change mid-month, one BT > 36 kVA point), ``offers.csv`` (an
-example price grid, not a real one), ``readings.json`` (index_reading records as the flows
-engine produces them: a missing reading estimated then trued up, a meter roll-over).
-Three months are billed in sequence, each month's bills feeding the next one's true-ups.
+example price grid, not a real one), flow files written for the demo after the Enedis schemas
+(``R15_*.xml``: monthly index readings of the C5 points and of two producers, with a missing
+reading estimated then trued up and a meter roll-over; ``R171_*.xml``: daily indexes of the
+BT > 36 kVA point), and the producers' ``purchase_contracts.csv`` with an example purchase
+grid ``purchase_prices.csv`` and index ``purchase_index.csv``.
+The flow files go through the flows engine (``enercoop_core.flows.parse``, validation on),
+three months are billed in sequence, each month's bills feeding the next one's true-ups, and
+each month's self-billing purchase invoices of the producers follow.
 """
 from __future__ import annotations
 
@@ -21,28 +26,45 @@ def register(subparsers) -> None:
         "demo", help="bill the bundled sample data and print a summary",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__.split("\n\n", 1)[1],
-        epilog="example:\n  enercoop demo            # summary\n  enercoop demo --details  # every bill line")
+        epilog="example:\n  enercoop demo            # summary\n  enercoop demo --details  # every bill and invoice line")
     parser.add_argument("--details", action="store_true", help="print every bill line")
     parser.set_defaults(handler=run)
 
 
+def flow_files():
+    """The demo's flow files, in name order (R15 monthly files, then the R171 file)."""
+    return sorted(str(p) for p in DEMO_DIR.glob("R1*.xml"))
+
+
 def run(args) -> int:
-    from enercoop_core.billing.cli import month, write_bills
+    from enercoop_core import flows
+    from enercoop_core.billing.cli import month, purchase_all, write_bills, write_purchases
     from enercoop_core.billing.engine import bill_contract
-    from enercoop_core.billing.io import read_contracts, read_records
+    from enercoop_core.billing.io import read_contracts, read_purchase_contracts
     from enercoop_core.billing.readings import from_records
     from enercoop_core.errors import EnercoopError
+    from enercoop_core.tariffs.purchase import PurchaseTariffs
     from enercoop_core.tariffs.rates import Rates
 
     rates = Rates.load(DEMO_DIR / "offers.csv")
     contracts = read_contracts(DEMO_DIR / "contracts.csv")
+    producers = read_purchase_contracts(DEMO_DIR / "purchase_contracts.csv")
+    tariffs = PurchaseTariffs.from_csv(DEMO_DIR / "purchase_prices.csv",
+                                       DEMO_DIR / "purchase_index.csv")
+    run_ = flows.parse(flow_files())
+    records = list(run_)
     rejected = []
-    readings = from_records(read_records([DEMO_DIR / "readings.json"], rejected), rejected)
+    readings = from_records(records, rejected)
     out = sys.stdout
-    out.write("enercoop demo: %d contracts, %d readings, months %s\n\n" % (
-        len(contracts), len(readings), ", ".join(MONTHS)))
+    out.write("enercoop demo: %d flow files (%s) -> %d index readings, %d rejected\n" % (
+        len(run_.documents), ", ".join(sorted({"%s %s" % (d.kind, d.version)
+                                               for d in run_.documents})),
+        len(readings), len(run_.rejected) + len(rejected)))
+    out.write("%d supply contracts, %d producers, months %s\n\n" % (
+        len(contracts), len(producers), ", ".join(MONTHS)))
     history = {}
-    problems = 0
+    problems = len(run_.rejected) + len(rejected)
+    invoices_count = 0
     out.write("%-7s %-8s %-10s %9s %9s %9s  %s\n" % (
         "month", "contract", "option", "kWh", "excl.VAT", "total", "notes"))
     for period in MONTHS:
@@ -73,6 +95,21 @@ def run(args) -> int:
                 ", ".join(notes)))
             if args.details:
                 write_bills([bill], "text", out)
-    out.write("\n%d bills, %d not billed (a missing rate is an error naming its table and date,"
-              " never a zero)\n" % (sum(len(v) for v in history.values()), problems))
-    return 0
+        invoices, failed = purchase_all(producers, readings, start, end, tariffs)
+        invoices_count += len(invoices)
+        for invoice in invoices:
+            kwh = sum(l.quantity for l in invoice.lines)
+            out.write("%-7s %-8s %-10s %9s %9s %9s  purchase (self-billing), %s%s\n" % (
+                period, invoice.contract_id, "producer", kwh, invoice.total_excl_vat,
+                invoice.total, invoice.producer,
+                "; no VAT, art. 293 B" if invoice.vat_regime == "franchise" else ""))
+            if args.details:
+                write_purchases([invoice], "text", out)
+        for contract_id, message in failed:
+            problems += 1
+            out.write("%-7s %-8s %-10s %9s %9s %9s  NOT INVOICED: %s\n" % (
+                period, contract_id, "producer", "", "", "", message))
+    out.write("\n%d bills, %d purchase invoices, %d problems (a missing rate is an error naming "
+              "its table and date, never a zero)\n" % (
+                  sum(len(v) for v in history.values()), invoices_count, problems))
+    return 0 if not problems else 1

@@ -18,8 +18,25 @@ Public API (plain dataclasses in, plain dataclasses out):
 - ``engine.price_period(versions, start, end, consumption_wh, rates) -> [BillLine]``.
 - ``batch.bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rates)
   -> BatchResult`` (cents per row; same figures as the per-contract path).
-- ``io.read_contracts(path)``, ``io.read_records(paths, rejected)``, ``io.bill_to_dict(bill)``.
-- Rates: ``enercoop_core.tariffs.rates.Rates.load(offers_csv)``.
+- ``engine.price_period(..., turpe_only=True)``: the TURPE lines alone (no offer needed).
+- ``purchase.PurchaseContract(contract_id, prm, producer, tariff, start, end=None, index=None,
+  vat_regime="liable"|"franchise", producer_vat_number="")``;
+  ``purchase.purchase_invoice(contract, readings, start, end, tariffs, taxes=None)
+  -> PurchaseInvoice`` (self-billing: ``lines`` of kind ``purchase``, ``vat`` empty under the
+  franchise en base, ``mentions`` "Autofacturation" [+ "TVA non applicable, art. 293 B du
+  CGI"]); ``purchase.purchase_lines(contract, start, end, injection_wh, tariffs, taxes=None)``.
+- ``network_check.check_network(contracts, records, rates, start=None, end=None, readings=(),
+  tolerance=Decimal("0.05")) -> NetworkCheckReport`` (``components`` by PRM and component
+  cg/cc/b/c_<class>, ``lines``, ``unchecked`` [(record, reason)], ``differences``, ``ok``);
+  ``network_check.classify(record) -> (component, time_class)``.
+- ``io.read_contracts(path)``, ``io.read_purchase_contracts(path)``,
+  ``io.read_records(paths, rejected)`` (JSON records, or flow files through
+  ``enercoop_core.flows.parse``), ``io.bill_to_dict(bill_or_invoice)``.
+- Rates: ``enercoop_core.tariffs.rates.Rates.load(offers_csv=None)``;
+  ``enercoop_core.tariffs.purchase.PurchaseTariffs.from_csv(prices_csv, index_csv=None)``.
 
-CLI: ``enercoop bill`` (``billing/cli.py``) and ``enercoop demo`` (``enercoop_core/demo.py``).
+CLI: ``enercoop bill`` (supply bills), ``enercoop bill check`` (F15/F12 network invoice
+check), ``enercoop bill purchases`` (producers' self-billing) in ``billing/cli.py``;
+``enercoop demo`` (``enercoop_core/demo.py``: demo flow files -> flows -> bills and purchase
+invoices).
 """

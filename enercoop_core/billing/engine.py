@@ -44,6 +44,7 @@ def month_starts(start: dt.date, end: dt.date) -> List[dt.date]:
 
 
 def cuts(versions: Sequence[Contract], start: dt.date, end: dt.date, rates) -> List[dt.date]:
+    """Days strictly inside ``(start, end)`` where a line must be cut (see module doc)."""
     found = set(month_starts(start, end))
     for table in rates.billing_tables():
         found.update(table.boundaries(start, end))
@@ -93,8 +94,12 @@ class Run:
 
 
 def plan_period(versions: Sequence[Contract], start: dt.date, end: dt.date, rates,
-                fixed: bool = True) -> List[Run]:
-    """The lines of ``[start, end)`` before any consumption is known (see module doc)."""
+                fixed: bool = True, turpe_only: bool = False) -> List[Run]:
+    """The lines of ``[start, end)`` before any consumption is known (see module doc).
+
+    ``fixed=False`` leaves out the fixed parts (subscription, TURPE cg/cc/b, CTA);
+    ``turpe_only=True`` keeps the TURPE lines only (no offer is looked up: ``rates.offers``
+    may be None), as the network invoice check needs them."""
     if not start < end:
         raise InputError("empty period %s..%s" % (start, end), field="period")
     runs = {}  # type: Dict[str, List[Run]]
@@ -117,12 +122,13 @@ def plan_period(versions: Sequence[Contract], start: dt.date, end: dt.date, rate
         days = (b - a).days
         vat = {base: rates.taxes.vat(a, seg, base) for base in VAT_BASE.values()}
         vkey = (v.fta, v.kva, v.company, v.offer)
-        if fixed:
+        if fixed and not turpe_only:
             sub = rates.offers.subscription(a, v.company, v.offer, v.kva)
             price = daily_price(Decimal(sub.values["value"]), month_days(a))
             add("subscription", (sub.ref, vat["subscription"].ref, price, vkey), a, b,
                 ("subscription", None, sub, vat["subscription"], price, "day",
                  "Subscription %s kVA, %s EUR/month" % (v.kva, sub.values["value"])))
+        if fixed:
             cta_base = Decimal(0)
             for comp, row, mult in (
                     ("cg", rates.turpe.management(a, v.fta), 1),
@@ -134,12 +140,13 @@ def plan_period(versions: Sequence[Contract], start: dt.date, end: dt.date, rate
                          if comp == "b" else "TURPE %s %s EUR/year" % (comp, row.values["value"]))
                 add("turpe_" + comp, (row.ref, vat["turpe_fixed"].ref, price, vkey), a, b,
                     ("turpe_fixed", None, row, vat["turpe_fixed"], price, "day", label))
+        if fixed and not turpe_only:
             cta = rates.taxes.cta(a, "distribution")
             add("cta", (cta.ref, vat["cta"].ref), a, b,
                 ("cta", None, cta, vat["cta"], Decimal(cta.values["rate_percent"]) / 100, "EUR",
                  "CTA %s %% of the fixed TURPE part" % cta.values["rate_percent"]),
                 base=cta_base)
-        classes = rates.offers.classes(v.company, v.offer)
+        classes = () if turpe_only else rates.offers.classes(v.company, v.offer)
         for tc in classes:
             row = rates.offers.energy(a, v.company, v.offer, tc)
             add("energy_" + tc, (row.ref, vat["energy"].ref, vkey), a, b,
@@ -151,6 +158,8 @@ def plan_period(versions: Sequence[Contract], start: dt.date, end: dt.date, rate
             add("turpe_c_" + tc, (row.ref, vat["turpe_energy"].ref, vkey), a, b,
                 ("turpe_energy", tc, row, vat["turpe_energy"], Decimal(row.values["value"]) / 100,
                  "kWh", "TURPE energy %s, %s cEUR/kWh" % (tc, row.values["value"])), (classes, tc))
+        if turpe_only:
+            continue
         row = rates.taxes.accise(a, accise_category(seg))
         add("accise", (row.ref, vat["accise"].ref), a, b,
             ("accise", None, row, vat["accise"], Decimal(row.values["eur_per_mwh"]) / 1000, "kWh",
@@ -167,11 +176,13 @@ def run_wh(run: Run, consumption_wh: Dict[str, int]) -> int:
 
 def price_period(versions: Sequence[Contract], start: dt.date, end: dt.date,
                  consumption_wh: Dict[str, int], rates, fixed: bool = True,
-                 estimated: bool = False, true_up: bool = False) -> List[BillLine]:
-    """Bill lines of ``[start, end)`` for ``consumption_wh`` (Wh per register class)."""
+                 estimated: bool = False, true_up: bool = False,
+                 turpe_only: bool = False) -> List[BillLine]:
+    """Bill lines of ``[start, end)`` for ``consumption_wh`` (Wh per register class);
+    ``fixed`` and ``turpe_only`` as in :func:`plan_period`."""
     total_days = (end - start).days
     lines = []
-    for run in plan_period(versions, start, end, rates, fixed):
+    for run in plan_period(versions, start, end, rates, fixed, turpe_only):
         if run.unit == "day":
             quantity = Decimal((run.end - run.start).days)
         elif run.unit == "EUR":
@@ -255,7 +266,8 @@ def bill_contract(versions: Sequence[Contract], readings, start: dt.date, end: d
     if end_reading is None:
         classes = sorted(start_reading.indexes())
         est = estimate_consumption(last, [r for r in readings if r.day <= eff_start], classes,
-                                   (eff_end - eff_start).days, eff_start)
+                                   (eff_end - eff_start).days, eff_start,
+                                   getattr(rates, "profiles", None))
         indexes = start_reading.indexes()
         end_reading = _Reading(prm=first.prm, day=eff_end, nature="estimated",
                                registers=_registers({c: indexes[c] + est[c] for c in classes}))

@@ -2,13 +2,22 @@
 
 Contracts, CSV (one row per contract version; ``end`` exclusive, empty = open)::
 
-    contract_id,prm,fta,kva,offer,company,start,end,offpeak,customer,annual_kwh
-    C-0001,30001234567890,BTINFCU4,6,BASE,coop-idf,2024-01-01,,22:00-06:00,Alice Martin,3500
+    contract_id,prm,fta,kva,offer,company,start,end,offpeak,customer,annual_kwh,profile
+    C-0001,30001234567890,BTINFCU4,6,BASE,coop-idf,2024-01-01,,22:00-06:00,Alice Martin,3500,RES1
+
+(``annual_kwh`` and ``profile``, an Enedis profile or sub-profile, serve estimates without
+history; both optional.)
 
 or JSON: a list of objects with the same keys (``kva`` a number)::
 
     [{"contract_id": "C-0001", "prm": "30001234567890", "fta": "BTINFCU4", "kva": 6,
       "offer": "BASE", "company": "coop-idf", "start": "2024-01-01"}]
+
+Purchase contracts (producers), CSV or JSON, one row per contract (``index`` empty = not
+indexed; ``vat_regime`` ``liable`` or ``franchise``)::
+
+    contract_id,prm,producer,tariff,start,end,index,vat_regime,producer_vat_number
+    P-0001,30002000000001,Moulin de la Roche SARL,hydro-2024,2024-01-01,,coop-index,liable,FR00123456789
 
 Readings: Enedis flow files (R15 XML, zipped or not) read by ``enercoop_core.flows.parse``,
 or ``.json``/``.jsonl`` files holding the same ``index_reading`` records (see
@@ -48,20 +57,14 @@ def contract_from_dict(raw: dict, file: str = "", record: str = "") -> Contract:
         start=parse_date(str(raw["start"]), file, 0, "start"),
         end=parse_date(str(raw["end"]), file, 0, "end") if raw.get("end") else None,
         offpeak=str(raw.get("offpeak") or ""), customer=str(raw.get("customer") or ""),
-        annual_kwh=annual)
+        annual_kwh=annual, profile=str(raw.get("profile") or ""))
 
 
 def read_contracts(path) -> Dict[str, List[Contract]]:
     """{contract_id: [versions sorted by start]} from a CSV or JSON file."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        raws = json.loads(path.read_text(encoding="utf-8"))
-        pairs = [(str(i + 1), raw) for i, raw in enumerate(raws)]
-    else:
-        with path.open(newline="", encoding="utf-8") as handle:
-            pairs = [(str(i + 2), raw) for i, raw in enumerate(csv.DictReader(handle))]
     contracts = {}  # type: Dict[str, List[Contract]]
-    for record, raw in pairs:
+    for record, raw in _rows(path):
         c = contract_from_dict(raw, path.name, record)
         contracts.setdefault(c.contract_id, []).append(c)
     for versions in contracts.values():
@@ -69,8 +72,57 @@ def read_contracts(path) -> Dict[str, List[Contract]]:
     return contracts
 
 
+PURCHASE_REQUIRED = ("contract_id", "prm", "producer", "tariff", "start")
+
+
+def _rows(path: Path):
+    """(record number, dict) pairs of a CSV (header = record 1) or JSON list file."""
+    if path.suffix.lower() == ".json":
+        raws = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raws, list):
+            raise InputError("a JSON contracts file holds a list of objects", file=path.name)
+        return [(str(i + 1), raw) for i, raw in enumerate(raws)]
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [(str(i + 2), raw) for i, raw in enumerate(csv.DictReader(handle))]
+
+
+def purchase_contract_from_dict(raw: dict, file: str = "", record: str = ""):
+    from enercoop_core.billing.purchase import PurchaseContract
+    for name in PURCHASE_REQUIRED:
+        if raw.get(name) in (None, ""):
+            raise InputError("missing value", file=file, record=record, field=name)
+    prm = str(raw["prm"])
+    if not (len(prm) == 14 and prm.isdigit()):
+        raise InputError("PRM must have 14 digits", file=file, record=record, field="prm")
+    try:
+        return PurchaseContract(
+            contract_id=str(raw["contract_id"]), prm=prm, producer=str(raw["producer"]),
+            tariff=str(raw["tariff"]), start=parse_date(str(raw["start"]), file, 0, "start"),
+            end=parse_date(str(raw["end"]), file, 0, "end") if raw.get("end") else None,
+            index=str(raw["index"]) if raw.get("index") else None,
+            vat_regime=str(raw.get("vat_regime") or "liable"),
+            producer_vat_number=str(raw.get("producer_vat_number") or ""))
+    except InputError as exc:
+        raise InputError(exc.message, file=file, record=record, field=exc.field)
+
+
+def read_purchase_contracts(path) -> Dict[str, object]:
+    """{contract_id: PurchaseContract} from a CSV or JSON file (one row per contract)."""
+    path = Path(path)
+    contracts = {}
+    for record, raw in _rows(path):
+        contract = purchase_contract_from_dict(raw, path.name, record)
+        if contract.contract_id in contracts:
+            raise InputError("duplicate contract_id %s" % contract.contract_id, file=path.name,
+                             record=record, field="contract_id")
+        contracts[contract.contract_id] = contract
+    return contracts
+
+
 def read_records(paths, rejected: list) -> List[dict]:
-    """Record dicts from JSON files, and from flow files through ``enercoop_core.flows``."""
+    """Record dicts from JSON files, and from flow files (XML, zip, directories) through
+    ``enercoop_core.flows.parse``; what the flows engine rejects is appended to ``rejected``
+    as ``(None, Rejection)`` pairs."""
     records, flow_paths = [], []
     for path in paths:
         path = Path(path)
@@ -88,16 +140,19 @@ def read_records(paths, rejected: list) -> List[dict]:
         )
         parsed = flows.parse(flow_paths)
         records.extend(parsed)
-        rejected.extend(getattr(parsed, "rejected", ()) or ())
+        rejected.extend((None, rejection) for rejection in (getattr(parsed, "rejected", ()) or ()))
     return records
 
 
 def bill_to_dict(bill) -> dict:
+    """A Bill or PurchaseInvoice as JSON-able data (Decimal as strings, dates ISO)."""
     def plain(value):
         if isinstance(value, Decimal):
             return str(value)
         if hasattr(value, "isoformat"):
             return value.isoformat()
+        if isinstance(value, tuple):
+            return [plain(v) for v in value]
         return value
     out = {k: plain(v) for k, v in bill.__dict__.items() if k not in ("lines", "vat")}
     out["lines"] = [{k: plain(v) for k, v in l.__dict__.items()} for l in bill.lines]

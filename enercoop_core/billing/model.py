@@ -25,7 +25,9 @@ class Contract:
     A change (power, option, offer) is a new version with the same ``contract_id``.
     ``offpeak``: local off-peak ranges ("22:00-06:00"); ``annual_kwh``: yearly consumption
     used for estimates without history; ``class_shares``: share of each register class in
-    that estimate (e.g. {"HP": 0.6, "HC": 0.4}), defaults to even shares.
+    that estimate (e.g. {"HP": 0.6, "HC": 0.4}), defaults to even shares; ``profile``: Enedis
+    profile (``RES2``) or sub-profile (``RES1_BASE``) shaping that estimate over the year when
+    profile coefficients are loaded (see :mod:`~enercoop_core.billing.estimate`).
     """
 
     contract_id: str
@@ -40,6 +42,7 @@ class Contract:
     customer: str = ""
     annual_kwh: Optional[Decimal] = None
     class_shares: Tuple[Tuple[str, Decimal], ...] = ()
+    profile: str = ""
 
 
 @dataclass(frozen=True)

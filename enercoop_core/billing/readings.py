@@ -12,6 +12,13 @@ Record contract (R15, produced by ``enercoop_core.flows.parse``)::
                     "rollover": bool (optional, Indicateur_Passage_A_Zero)}],
      "meter_serial": str (optional, Num_Serie)}
 
+Only active-energy index registers are kept: ``measure_class`` ``"EA"`` (R151, R171) or
+``"1"`` (R15/C15 ``Classe_Mesure`` 1, an index). A supplier-calendar register whose class is
+not one of :data:`~enercoop_core.tariffs.calendar.CLASS_NAMES` (a supplier may use its own
+calendar) is skipped; an unknown distributor class is an error. ``status`` (R15
+``Statut_Releve``): a ``RECTIFICATIF`` reading replaces the earlier reading of the same
+``reading_id``, an ``ANNULE`` one removes it (see :func:`from_records`).
+
 Values are normalised to integer Wh (kWh values are multiplied by 1000, rounded half-up).
 The reading's ``day`` is the local (Europe/Paris) date of ``date``: an index read at
 ``2025-03-01T00:00+01:00`` closes February and opens March.
@@ -21,10 +28,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from enercoop_core.errors import InputError
 from enercoop_core.tariffs.calendar import CLASS_NAMES, PARIS
+
+ACTIVE_ENERGY = ("EA", "1")
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class Reading:
     reading_id: Optional[str] = None
     meter_serial: Optional[str] = None
     key: Optional[str] = None
+    status: Optional[str] = None  # R15 Statut_Releve: INITIAL, RECTIFICATIF, ANNULE
 
     @property
     def estimated(self) -> bool:
@@ -103,10 +113,12 @@ def from_record(record: dict) -> Reading:
     registers = []
     for position, raw in enumerate(record.get("registers") or ()):
         where = "%s register %d" % (key, position + 1)
-        if raw.get("measure_class", "EA") != "EA":
+        if str(raw.get("measure_class", "EA")) not in ACTIVE_ENERGY:
             continue
         time_class = raw.get("time_class")
         if time_class not in CLASS_NAMES:
+            if raw.get("owner", "distributor") == "supplier":
+                continue
             raise InputError("unknown time class %r" % (time_class,), record=where,
                              field="time_class")
         direction = raw.get("direction", "withdrawal")
@@ -122,20 +134,36 @@ def from_record(record: dict) -> Reading:
     return Reading(prm=prm, day=reading_day(record.get("date"), key),
                    nature=record.get("nature") or "real", registers=tuple(registers),
                    reason=record.get("reason"), reading_id=record.get("reading_id"),
-                   meter_serial=record.get("meter_serial"), key=key)
+                   meter_serial=record.get("meter_serial"), key=key,
+                   status=record.get("status"))
 
 
 def from_records(records: Iterable[dict], rejected: Optional[list] = None) -> List[Reading]:
     """Convert every ``index_reading`` record; others are skipped. A bad record raises, unless
-    a ``rejected`` list is given: then ``(record, error)`` is appended and the batch goes on."""
-    readings = []
+    a ``rejected`` list is given: then ``(record, error)`` is appended and the batch goes on.
+
+    Corrections, in the order given: a reading with ``status`` ``RECTIFICATIF`` replaces the
+    reading(s) of the same PRM and ``reading_id`` seen before it; ``ANNULE`` removes them (and
+    is not kept itself)."""
+    readings = []  # type: List[Optional[Reading]]
+    seen = {}  # type: Dict[Tuple[str, str], List[int]]
     for record in records:
         if record.get("family") not in (None, "index_reading"):
             continue
         try:
-            readings.append(from_record(record))
+            reading = from_record(record)
         except InputError as exc:
             if rejected is None:
                 raise
             rejected.append((record, exc))
-    return readings
+            continue
+        ident = (reading.prm, reading.reading_id) if reading.reading_id else None
+        if ident is not None and reading.status in ("RECTIFICATIF", "ANNULE"):
+            for position in seen.pop(ident, ()):
+                readings[position] = None
+            if reading.status == "ANNULE":
+                continue
+        if ident is not None:
+            seen.setdefault(ident, []).append(len(readings))
+        readings.append(reading)
+    return [r for r in readings if r is not None]

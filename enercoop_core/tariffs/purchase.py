@@ -2,7 +2,11 @@
 optionally multiplied by a dated index coefficient.
 
 Prices CSV: ``valid_from, valid_to, tariff, time_class, value (EUR/kWh), unit, source, status``.
-Index CSV: ``valid_from, valid_to, index, coefficient, source, status``. Example::
+Index CSV: ``valid_from, valid_to, index, coefficient, source, status`` (``coefficient`` a
+dimensionless multiplier, e.g. ``1.0215``). The price paid for a kWh injected on day ``d`` is
+``price(d) x coefficient(d)``. A missing price or coefficient for a day is a
+:class:`~enercoop_core.errors.MissingRateError`. Example (the demo's example grid,
+``enercoop_core/billing/data/demo/purchase_prices.csv``)::
 
     valid_from,valid_to,tariff,time_class,value,unit,source,status
     2025-01-01,,hydro-2025,HP,0.0950,EUR/kWh,purchase contract model 2025,adopted
@@ -13,7 +17,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional, Tuple
 
+from enercoop_core.errors import InputError, MissingRateError
 from enercoop_core.tariffs.table import RateRow, RateTable, load_table
+
+ORDER = ("BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB")
 
 
 class PurchaseTariffs:
@@ -27,7 +34,15 @@ class PurchaseTariffs:
                    load_table(str(index_path), ("index",), None) if index_path else None)
 
     def classes(self, tariff: str) -> Tuple[str, ...]:
-        return tuple(sorted(tc for t, tc in self.prices.keys() if t == tariff))
+        """Time classes the tariff is priced in (BASE; HP, HC; or HPH, HCH, HPB, HCB)."""
+        found = {tc for t, tc in self.prices.keys() if t == tariff}
+        if not found:
+            raise InputError("unknown purchase tariff %r" % tariff, field="tariff")
+        return tuple(c for c in ORDER if c in found) + tuple(sorted(found - set(ORDER)))
+
+    def tables(self):
+        """Tables whose row boundaries split a purchase invoice."""
+        return (self.prices,) + ((self.index_table,) if self.index_table is not None else ())
 
     def price(self, day, tariff: str, time_class: str) -> RateRow:
         """Row with ``value`` in EUR/kWh."""
@@ -37,7 +52,6 @@ class PurchaseTariffs:
         """Index coefficient for ``day`` (1 and no row when the contract is not indexed)."""
         if not index:
             return Decimal(1), None
-        from enercoop_core.errors import MissingRateError
         if self.index_table is None:
             raise MissingRateError("purchase index", day, "index=%s" % index)
         row = self.index_table.lookup(day, index)

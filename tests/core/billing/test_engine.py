@@ -87,9 +87,19 @@ def test_bt_over_36_kva_cu4(rates):
     assert code["cta"].unit_price == D("0.15") and code["accise"].amount == D("39.87")
     # 1000 kWh HPH x 0.0691 = 69.10
     assert code["turpe_c_HPH"].amount == D("69.10")
-    with pytest.raises(MissingRateError):  # no accise row for SMEs in 2025 (not found)
-        price_period([contract(fta="BTSUPCU4", kva=60, offer="QUATRE")], dt.date(2025, 12, 1),
-                     dt.date(2026, 1, 1), {"HPH": 0, "HCH": 0, "HPB": 1, "HCB": 1}, rates)
+    # December 2025: accise 'sme' 25.79 EUR/MWh (20.90 + 4.89 ZNI): 1234 kWh -> 31.82486 -> 31.82
+    dec = by_code(price_period([contract(fta="BTSUPCU4", kva=60, offer="QUATRE")],
+                               dt.date(2025, 12, 1), dt.date(2026, 1, 1),
+                               {"HPH": 1000000, "HCH": 234000, "HPB": 0, "HCB": 0}, rates))
+    assert dec["accise"][0].amount == D("31.82") and dec["cta"][0].unit_price == D("0.2193")
+
+
+def test_missing_rate_is_an_error_naming_table_and_date(rates):
+    # TURPE cg/cc of the 2025-02-01 grid are not confirmed: no row, never a zero
+    with pytest.raises(MissingRateError) as err:
+        price_period([contract()], dt.date(2025, 3, 1), dt.date(2025, 4, 1),
+                     {"HPH": 1, "HCH": 0, "HPB": 0, "HCB": 0}, rates)
+    assert "turpe.csv" in str(err.value) and "2025-03-01" in str(err.value)
 
 
 def test_rate_change_mid_period_in_leap_year(rates):

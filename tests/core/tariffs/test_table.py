@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -63,5 +64,26 @@ def test_taxes_vat_change_and_cta():
     assert taxes.cta(dt.date(2025, 8, 1)).values["rate_percent"] == "21.93"
     assert taxes.cta(dt.date(2026, 2, 1)).values["rate_percent"] == "15.00"
     assert taxes.accise(dt.date(2025, 8, 1), "household").values["eur_per_mwh"] == "29.98"
-    with pytest.raises(MissingRateError):  # conflicting sources for Feb 2026: no row
-        taxes.accise(dt.date(2026, 2, 1), "household")
+    # Feb 2026: the arrêté's tarif normal 25.19 + the ZNI majoration 5.66 (the same for every
+    # category: PME 20.92 + 5.66 = 26.58 in the same text) = 30.85, not the printed 30.35
+    household = taxes.accise(dt.date(2026, 2, 1), "household")
+    assert household.values["eur_per_mwh"] == "30.85" and "30,35" in household.source
+    sme = taxes.accise(dt.date(2026, 2, 1), "sme").values["eur_per_mwh"]
+    assert Decimal("25.19") + Decimal(sme) - Decimal("20.92") == Decimal("30.85")
+
+
+@pytest.mark.parametrize("day, rate, status", [
+    ("2025-01-31", "20.50", "P for January 2025"),  # impots.gouv: 20,5 in January 2025
+    ("2025-02-01", "26.23", "P confirmed"),  # impots.gouv: from 1 Feb 2025
+    ("2025-08-01", "25.79", "S"),  # 20.90 + 4.89 ZNI
+    ("2026-01-31", "25.79", "S"),
+    ("2026-02-01", "26.58", "P*"),  # arrêté du 27 janvier 2026
+])
+def test_accise_sme_rows(day, rate, status):
+    row = Taxes().accise(dt.date.fromisoformat(day), "sme")
+    assert row.values["eur_per_mwh"] == rate and row.status.startswith(status)
+
+
+def test_purchase_vat_row():
+    row = Taxes().vat(dt.date(2025, 9, 1), "producer", "purchase")
+    assert row.values["rate_percent"] == "20" and "293 B" in row.source
