@@ -1,0 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import test_partner_role
+from . import test_security
+from . import test_translation

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# THE test command: sets the host up (scripts/setup_host.sh), then runs the layers of tests
+#   core311  core library tests, current CPython        (.run/venv, pytest tests/core)
+#   core37   core library tests, CPython 3.7            (.run/odoo-venv, numpy 1.21, lxml 4.6)
+#   odoo     every addon of odoo_addons/ installed in a fresh database of real Odoo 11 +
+#            PostgreSQL, with Odoo's own test runner (--test-enable)
+#   e2e      browser smoke test: Odoo served on a free loopback port, Playwright driving
+#            Debian's chromium through every menu of the addons (tests/e2e)
+# Usage: scripts/test.sh [LAYER ...]     no layer = all; `core` = core311 + core37
+# Prints one summary line per layer and a closing "total: N passed, N failed" line; exits
+# non-zero when any layer fails. Logs, JUnit files and screenshots go to artifacts/.
+# Every process it starts (PostgreSQL included, when it was not running) is stopped on
+# exit, failure or Ctrl-C. Extra pytest options: PYTEST_ADDOPTS="-k r15" scripts/test.sh core
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+REPO=$ENERCOOP_REPO
+cd "$REPO"
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+
+layers=()
+for arg in "$@"; do
+  case "$arg" in
+    core) layers+=(core311 core37) ;;
+    core311|core37|odoo|e2e) layers+=("$arg") ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; echo "unknown layer: $arg" >&2; exit 2 ;;
+  esac
+done
+[ ${#layers[@]} -gt 0 ] || layers=(core311 core37 odoo e2e)
+
+mkdir -p "$ARTIFACTS/logs" "$ARTIFACTS/junit"
+T0=$(date +%s)
+
+# ------------------------------------------------------------------ process hygiene
+PG_STARTED=
+E2E_PIDFILE=$RUN_DIR/e2e-odoo.pid
+
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+
+cleanup() {
+  trap - EXIT INT TERM
+  local child pid
+  for child in $(pgrep -P $$ 2>/dev/null); do kill_tree "$child"; done
+  if [ -f "$E2E_PIDFILE" ]; then
+    pid=$(cat "$E2E_PIDFILE")
+    kill -0 "$pid" 2>/dev/null && kill_tree "$pid"
+    rm -f "$E2E_PIDFILE"
+  fi
+  wait 2>/dev/null
+  if [ -n "$PG_STARTED" ]; then bash "$REPO/scripts/pg.sh" stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+trap 'echo "interrupted" >&2; exit 130' INT
+trap 'exit 143' TERM
+
+# Run a command in the background and wait for it, so that a signal reaches our traps at
+# once (bash defers traps while a foreground child runs).
+run() { "$@" & wait $!; }
+
+ensure_pg() {
+  local state
+  state=$(bash "$REPO/scripts/pg.sh" start) || return 1
+  [ "$state" = started ] && PG_STARTED=1
+  bash "$REPO/scripts/odoo_conf.sh" >/dev/null
+}
+
+# ------------------------------------------------------------------ results
+declare -A STATUS DETAIL SECONDS_TAKEN
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+
+# record LAYER ok|FAIL PASSED FAILED "detail"
+record() {
+  STATUS[$1]=$2
+  DETAIL[$1]=$5
+  TOTAL_PASSED=$((TOTAL_PASSED + $3))
+  # a layer that fails without a failed test (set-up, no tests, error lines) counts one
+  if [ "$2" != ok ] && [ "$4" -eq 0 ]; then TOTAL_FAILED=$((TOTAL_FAILED + 1)); else TOTAL_FAILED=$((TOTAL_FAILED + $4)); fi
+  printf '[%s] %s: %s\n' "$1" "$2" "$5"
+}
+
+# "tests failures errors skipped" of a JUnit XML file written by pytest
+junit_counts() {
+  python3 - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print("0 0 0 0")
+    sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+total = [sum(int(s.get(k, 0)) for s in suites) for k in ("tests", "failures", "errors", "skipped")]
+print(*total)
+PY
+}
+
+# pytest_layer LAYER PYTHON [ARGS...]
+pytest_layer() {
+  local layer=$1 py=$2; shift 2
+  local junit=$ARTIFACTS/junit/$layer.xml rc tests failures errors skipped passed failed
+  rm -f "$junit"
+  echo "== [$layer] $("$py" -V 2>&1): pytest $*"
+  run "$py" -m pytest -p no:cacheprovider --junitxml="$junit" "$@"
+  rc=$?
+  read -r tests failures errors skipped <<<"$(junit_counts "$junit")"
+  passed=$((tests - failures - errors - skipped)); failed=$((failures + errors))
+  if [ $rc -eq 5 ]; then
+    record "$layer" FAIL 0 0 "pytest collected no test (exit 5)"
+  elif [ $rc -ne 0 ]; then
+    record "$layer" FAIL "$passed" "$failed" "$passed passed, $failed failed, $skipped skipped (pytest exit $rc)"
+  else
+    record "$layer" ok "$passed" 0 "$passed passed, $skipped skipped"
+  fi
+}
+
+layer_core311() { pytest_layer core311 "$VENV/bin/python" tests/core -q; }
+layer_core37() { pytest_layer core37 "$ODOO_VENV/bin/python" tests/core -q; }
+
+ODOO_TEST_DB=${ENERCOOP_TEST_DB:-enercoop_test}
+ODOO_TEST_DB_OK=
+
+# Install the project's addons into a fresh copy of the template database: install_addons
+# DB LOG [extra odoo options]. The HTTP port is a free one (Odoo listens even with
+# --stop-after-init when tests are enabled).
+install_addons() {
+  local db=$1 logfile=$2; shift 2
+  ensure_template || return 1
+  clone_db "$TEMPLATE_DB" "$db" || return 1
+  run env PATH="$(odoo_env_path)" PYTHONWARNINGS=ignore "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" \
+    -i "$(project_addons)" --stop-after-init --http-port="$(free_port)" "$@" >"$logfile" 2>&1
+}
+
+layer_odoo() {
+  local addons logfile=$ARTIFACTS/logs/odoo-tests.log rc report
+  addons=$(project_addons)
+  echo "== [odoo] Odoo 11 + PostgreSQL 15: install and test $addons"
+  if [ -z "$addons" ]; then record odoo FAIL 0 0 "no addon in odoo_addons/"; return; fi
+  if ! ensure_pg; then record odoo FAIL 0 0 "PostgreSQL did not start"; return; fi
+  install_addons "$ODOO_TEST_DB" "$logfile" --test-enable
+  rc=$?
+  report=$(python3 "$REPO/scripts/odoo_test_report.py" "$logfile" "$REPO/odoo_addons" "$addons" "$rc")
+  local status=$? line
+  line=$(tail -n 1 <<<"$report")
+  head -n -1 <<<"$report"
+  read -r passed failed _ <<<"$line"
+  if [ $status -eq 0 ]; then
+    # the addons must be installed, not merely loaded
+    local states
+    states=$(psql_q "$ODOO_TEST_DB" "SELECT string_agg(name || '=' || state, ' ' ORDER BY name) FROM ir_module_module WHERE name IN ('$(sed "s/,/','/g" <<<"$addons")')")
+    if grep -q -v '=installed' <<<"$(tr ' ' '\n' <<<"$states")"; then
+      record odoo FAIL "$passed" "$failed" "addons not installed: $states (log: $logfile)"
+      return
+    fi
+    ODOO_TEST_DB_OK=1
+    record odoo ok "$passed" 0 "$(cut -d' ' -f3- <<<"$line")"
+  else
+    record odoo FAIL "$passed" "$failed" "$(cut -d' ' -f3- <<<"$line") (log: $logfile)"
+  fi
+}
+
+layer_e2e() {
+  local db=$ODOO_TEST_DB logfile=$ARTIFACTS/logs/e2e-install.log
+  echo "== [e2e] browser smoke test (Playwright + /usr/bin/chromium)"
+  if ! ensure_pg; then record e2e FAIL 0 0 "PostgreSQL did not start"; return; fi
+  if [ -z "$ODOO_TEST_DB_OK" ]; then
+    db=enercoop_e2e
+    if ! install_addons "$db" "$logfile" --log-level=warn || grep -q ' ERROR \| CRITICAL ' "$logfile"; then
+      tail -n 20 "$logfile"
+      record e2e FAIL 0 0 "could not install the addons (log: $logfile)"
+      return
+    fi
+  fi
+  rm -rf "$ARTIFACTS/e2e"
+  ENERCOOP_E2E_DB=$db ENERCOOP_E2E_REQUIRED=1 ENERCOOP_E2E_PIDFILE=$E2E_PIDFILE \
+    ENERCOOP_ODOO_LOG=$ARTIFACTS/logs/e2e-odoo.log \
+    pytest_layer e2e "$VENV/bin/python" tests/e2e -q
+}
+
+# ------------------------------------------------------------------ main
+echo "== host set-up (scripts/setup_host.sh)"
+if ! bash "$REPO/scripts/setup_host.sh"; then
+  echo "host set-up failed" >&2
+  echo "total: 0 passed, 1 failed"
+  exit 1
+fi
+
+for layer in "${layers[@]}"; do
+  start=$(date +%s)
+  "layer_$layer"
+  SECONDS_TAKEN[$layer]=$(( $(date +%s) - start ))
+done
+
+echo
+echo "== summary ($(( $(date +%s) - T0 ))s in all)"
+rc=0
+for layer in "${layers[@]}"; do
+  printf '%-8s %-4s %4ss  %s\n' "$layer" "${STATUS[$layer]}" "${SECONDS_TAKEN[$layer]}" "${DETAIL[$layer]}"
+  [ "${STATUS[$layer]}" = ok ] || rc=1
+done
+echo "total: $TOTAL_PASSED passed, $TOTAL_FAILED failed"
+exit $rc
