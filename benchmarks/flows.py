@@ -1,9 +1,9 @@
 """Throughput and memory of the Enedis flow parser against a bare lxml pass.
 
-Generates an R15 with ``--prms`` delivery points (one reading, distributor and supplier
-registers each) and an R50 with ``--curve-prms`` points of delivery for ``--days`` days of
-30-minute points, then, each in a fresh child process (so peak RSS is that of the parse
-alone), times:
+Generates an R15 with ``--prms`` delivery points (one reading, four distributor and two
+supplier registers each, with dial digits, rollover flag and meter serial) and an R50 with
+``--curve-prms`` points of delivery for ``--days`` days of 30-minute points, then, each in a
+fresh child process (so peak RSS is that of the parse alone), times:
 
 - ``bare``: lxml iterparse over the same file with the same safe options, visiting every
   element and clearing it, building nothing (the baseline);
@@ -13,7 +13,11 @@ Prints MB/s, records/s and peak RSS side by side, and the ratio to the bare pass
 
     python benchmarks/flows.py                 # 20,000 PRMs R15, 500 PRMs x 30 days R50
     python benchmarks/flows.py --quick         # a few seconds
-    python benchmarks/flows.py --prms 200000 --curve-prms 5000   # ~1 GB of R15: minutes
+    python benchmarks/flows.py --prms 200000 --curve-prms 5000   # 0.6 GB + 0.5 GB: minutes
+
+Files are written under ``benchmarks/data/`` (git-ignored) and deleted afterwards. Each
+pass is run ``--repeat`` times, alternating, and medians are printed: on a shared machine
+the wall-clock ratio varies from run to run; the CPU-time ratio is steadier.
 """
 from __future__ import annotations
 
@@ -43,7 +47,8 @@ def write_r15(path: str, prms: int) -> None:
            "<Rang_Cadran>{rank}</Rang_Cadran><Classe_Mesure>1</Classe_Mesure>"
            "<Unite_Mesure>kWh</Unite_Mesure><Sens_Mesure>0</Sens_Mesure>"
            "<Valeur>{value}</Valeur><Nb_Chiffres_Cadran>6</Nb_Chiffres_Cadran>"
-           "<Indicateur_Passage_A_Zero>0</Indicateur_Passage_A_Zero></{tag}>")
+           "<Indicateur_Passage_A_Zero>0</Indicateur_Passage_A_Zero>"
+           "<Num_Serie>{serial}</Num_Serie></{tag}>")
     with open(path, "w", encoding="utf-8") as out:
         out.write(head)
         for i in range(prms):
@@ -57,10 +62,12 @@ def write_r15(path: str, prms: int) -> None:
                      % (30000000000000 + i, i, 1 + i % 28)]
             for rank, tc in enumerate(("HPH", "HCH", "HPB", "HCB"), 1):
                 parts.append(reg.format(tag="Classe_Temporelle_Distributeur", tc=tc,
-                                        rank=rank, value=(i * 7 + rank) % 999999))
+                                        rank=rank, value=(i * 7 + rank) % 999999,
+                                        serial="%012d" % i))
             for rank, tc in enumerate(("HP", "HC"), 1):
                 parts.append(reg.format(tag="Classe_Temporelle", tc=tc, rank=rank,
-                                        value=(i * 11 + rank) % 999999))
+                                        value=(i * 11 + rank) % 999999,
+                                        serial="%012d" % i))
             parts.append("</Donnees_Releve></PRM>\n")
             out.write("".join(parts))
         out.write("</R15>\n")
@@ -99,25 +106,32 @@ def write_r50(path: str, prms: int, days: int) -> None:
 
 
 def child(mode: str, path: str) -> None:
-    """Run one measurement in this process and print it as JSON."""
-    start = time.perf_counter()
+    """Run one measurement in this process and print it as JSON.
+
+    Imports happen before the clock starts: the figures are those of the parse path.
+    """
+    from lxml import etree
+
+    from enercoop_core.flows import parse
+    from enercoop_core.flows.xmlstream import PARSER_OPTIONS
     records = 0
+    start = time.perf_counter()
+    cpu = time.process_time()
     if mode == "bare":
-        from lxml import etree
-        from enercoop_core.flows.xmlstream import PARSER_OPTIONS
         with open(path, "rb") as handle:
             for _event, elem in etree.iterparse(handle, events=("end",), **PARSER_OPTIONS):
                 elem.clear()
                 records += 1
     else:
-        from enercoop_core.flows import parse
         run = parse(path)
         for _record in run:
             records += 1
         assert not run.rejected, run.rejected[:3]
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "records": records, "peak_mb": peak_kb / 1024.0}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "records": records,
+                      "peak_mb": peak_kb / 1024.0}))
 
 
 def measure(mode: str, path: str) -> dict:
@@ -126,27 +140,52 @@ def measure(mode: str, path: str) -> dict:
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
-def report(label: str, path: str) -> None:
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2.0
+
+
+def report(label: str, path: str, repeat: int) -> None:
+    """Alternate bare and flows passes ``repeat`` times; print medians and the ratio.
+
+    The ratio is the median of the paired ratios (bare seconds / flows seconds), each pair
+    run back to back, so a busy machine disturbs both sides of a pair alike.
+    """
     size_mb = os.path.getsize(path) / 1e6
-    bare = measure("bare", path)
-    flows = measure("flows", path)
-    print("\n%s: %.1f MB" % (label, size_mb))
-    print("  %-6s %8s %8s %12s %12s" % ("pass", "seconds", "MB/s", "items/s", "peak RSS MB"))
-    for name, result in (("bare", bare), ("flows", flows)):
-        print("  %-6s %8.2f %8.1f %12.0f %12.1f" % (
-            name, result["seconds"], size_mb / result["seconds"],
-            result["records"] / result["seconds"], result["peak_mb"]))
+    runs = {"bare": [], "flows": []}
+    for _ in range(repeat):
+        for name in ("bare", "flows"):
+            runs[name].append(measure(name, path))
+    print("\n%s: %.1f MB, %d run(s) each, medians" % (label, size_mb, repeat))
+    print("  %-6s %8s %8s %8s %12s %12s" % ("pass", "seconds", "cpu s", "MB/s", "items/s",
+                                          "peak RSS MB"))
+    for name in ("bare", "flows"):
+        seconds = median([r["seconds"] for r in runs[name]])
+        print("  %-6s %8.2f %8.2f %8.1f %12.0f %12.1f" % (
+            name, seconds, median([r["cpu"] for r in runs[name]]), size_mb / seconds,
+            runs[name][0]["records"] / seconds, max(r["peak_mb"] for r in runs[name])))
+    ratios = [b["seconds"] / f["seconds"] for b, f in zip(runs["bare"], runs["flows"])]
+    cpu_ratios = [b["cpu"] / f["cpu"] for b, f in zip(runs["bare"], runs["flows"])]
     print("  (items: elements for the bare pass, records for flows)")
-    print("  flows throughput = %.2fx the bare pass; %d records"
-          % (bare["seconds"] / flows["seconds"], flows["records"]))
+    print("  flows throughput = %.2fx the bare pass (median of %s; CPU time %.2fx); "
+          "%d records" % (median(ratios), ", ".join("%.2f" % r for r in ratios),
+                          median(cpu_ratios), runs["flows"][0]["records"]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--prms", type=int, default=20000, help="PRMs in the R15")
-    parser.add_argument("--curve-prms", type=int, default=500, help="PRMs in the R50")
+    parser.add_argument("--prms", type=int, default=20000, help="PRMs in the R15 (0: none)")
+    parser.add_argument("--curve-prms", type=int, default=500,
+                        help="PRMs in the R50 (0: none)")
     parser.add_argument("--days", type=int, default=30, help="days of curve per PRM")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="alternated runs of each pass; medians are reported")
+    parser.add_argument("--workdir", help="where to write the generated files (default: "
+                        "benchmarks/data, git-ignored); they are deleted afterwards")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke run)")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -154,17 +193,22 @@ def main() -> None:
         child(*args.child)
         return
     if args.quick:
-        args.prms, args.curve_prms, args.days = 2000, 50, 7
-    workdir = tempfile.mkdtemp(prefix="enercoop-bench-")
+        args.prms, args.curve_prms, args.days, args.repeat = 2000, 50, 7, 1
+    base = args.workdir or os.path.join(ROOT, "benchmarks", "data")
+    if not os.path.isdir(base):
+        os.makedirs(base)
+    workdir = tempfile.mkdtemp(prefix="enercoop-bench-", dir=base)
     try:
-        r15 = os.path.join(workdir, "r15.xml")
-        write_r15(r15, args.prms)
-        report("R15, %d PRMs" % args.prms, r15)
-        os.remove(r15)
-        r50 = os.path.join(workdir, "r50.xml")
-        write_r50(r50, args.curve_prms, args.days)
-        report("R50, %d PRMs x %d days" % (args.curve_prms, args.days), r50)
-        os.remove(r50)
+        if args.prms > 0:
+            r15 = os.path.join(workdir, "r15.xml")
+            write_r15(r15, args.prms)
+            report("R15, %d PRMs" % args.prms, r15, args.repeat)
+            os.remove(r15)
+        if args.curve_prms > 0:
+            r50 = os.path.join(workdir, "r50.xml")
+            write_r50(r50, args.curve_prms, args.days)
+            report("R50, %d PRMs x %d days" % (args.curve_prms, args.days), r50, args.repeat)
+            os.remove(r50)
     finally:
         for name in os.listdir(workdir):
             os.remove(os.path.join(workdir, name))

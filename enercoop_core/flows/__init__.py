@@ -40,12 +40,16 @@ Family ``index_reading`` (R15, R151, R171, and C15 event indexes)::
                     code (R15/C15 Classe_Mesure "1"; R151 "EA"; R171 grandeurPhysique),
                     "direction": "withdrawal" | "injection", "value": int (or exact
                     decimal string when not integral), "unit": "Wh" | "kWh" | ...,
-                    "quality": R151 Indice_Vraisemblance | None}],
+                    "quality": R151 Indice_Vraisemblance | None,
+                    "digits": dial digits (R15/C15 Nb_Chiffres_Cadran) int | None,
+                    "rollover": the dial went through zero since the previous reading
+                    (Indicateur_Passage_A_Zero) bool | None,
+                    "meter_serial": R15 Num_Serie of the register | None}],
      "measures": [{"quantity": "PMA" | "TF" | "DD" | ..., "owner", "time_class",
                    "direction", "value", "unit": "VA" | ..., "date"}],
      ... plus, when the flow has them: "calendar_distributor", "calendar_supplier",
-     "affair_id", "meter_type", "injection_type" (R15), "qualification": "before" |
-     "after" (C15)}
+     "affair_id", "meter_type", "injection_type", "meter_serial" (R15: the registers'
+     Num_Serie when they all agree, else None), "qualification": "before" | "after" (C15)}
 
 R151 units come from its header (``Unite_Mesure_Index``, e.g. Wh). Registers are
 cumulative indexes; ``measures`` hold other dated quantities (maximum power).
@@ -71,13 +75,23 @@ Family ``network_invoice_line`` (F15 detail, F12 detail)::
      ISO dates as written | None, "quantity": decimal string | None, "unit",
      "unit_price": decimal string | None, "amount": decimal string excluding VAT,
      "vat_rate": percent as a decimal string, or the operator's code, | None,
-     "vat_code", "fta", "subscribed_kva", "debit_credit": F12 Y (debit) / Z (credit) | None}
+     "vat_code", "fta", "subscribed_kva", "debit_credit": F12 Y (debit) / Z (credit) | None,
+     "reading_ids": [R15 Id_Releve the F15 valorisation bills] (F15 Releve; [] for F12),
+     "origins": [{"invoice_number", "invoice_date", "valuation_id"}] (F15 Facture_Origine
+     of a rectification/cancellation; [] when none)}
 
 Family ``curve`` (R50): a :class:`Curve` (``prm``, ``direction`` "withdrawal",
 ``step_minutes``, ``dates``, numpy ``instants`` int64 UTC seconds where each time stamp ENDS
 its interval, ``values_w`` float64 mean power in W, NaN when absent, ``quality`` int8:
 0 ok, 1 doubtful, 2 unqualified, -1 missing); ``Curve.to_dict()`` gives the JSON form with
 ``points`` [{"instant", "value_w", "quality"}].
+
+Speed: the parser hands Python only the record elements (iterparse ``tag=``), each read in
+one pass over its children; R50 points are gathered column-wise into numpy arrays.
+``benchmarks/flows.py`` measures the parse path against a bare lxml pass.
+
+XSD validation (``xsd_dir``) streams; a failure is located on a second streamed pass that
+validates each child of the root alone, so the rejection names the line (``line N``).
 
 Bad input: every rejected record or document is a :class:`Rejection` naming the file
 (and archive member), the PRM or record, the element path and the reason; nothing is

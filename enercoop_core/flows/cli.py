@@ -11,7 +11,7 @@ import csv
 import json
 import sys
 import time
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from enercoop_core.flows.engine import parse as parse_flows
 from enercoop_core.flows.engine import supported
@@ -25,14 +25,15 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 CSV_COLUMNS = {
     "index_reading": ["flow", "version", "key", "file", "member", "prm", "date", "reading_id",
                       "reason", "nature", "nature_code", "fta", "subscribed_kva", "owner",
-                      "time_class", "measure_class", "direction", "value", "unit"],
+                      "time_class", "measure_class", "direction", "value", "unit",
+                      "digits", "rollover", "meter_serial"],
     "contract_event": ["flow", "version", "key", "file", "member", "prm", "date", "event",
                        "event_type", "contract_state", "segment", "fta", "subscribed_kva",
                        "affair_id", "indexes_before", "indexes_after"],
     "network_invoice_line": ["flow", "version", "key", "file", "member", "invoice_number",
                              "invoice_date", "prm", "item_id", "label", "start", "end",
                              "quantity", "unit", "unit_price", "amount", "vat_rate",
-                             "debit_credit"],
+                             "debit_credit", "reading_ids"],
     "curve": ["flow", "version", "key", "file", "member", "prm", "direction", "step_minutes",
               "instant", "value_w", "quality"],
 }
@@ -205,6 +206,8 @@ def _flatten(record) -> List[Dict]:
                                                        r["unit"]) for r in regs)
         return [dict(base, indexes_before=fmt(data["indexes_before"]),
                      indexes_after=fmt(data["indexes_after"]))]
+    if family == "network_invoice_line":
+        return [dict(base, reading_ids=" ".join(data.get("reading_ids") or ()))]
     return [base]
 
 

@@ -73,15 +73,20 @@ class FlowRun:
         info = DocumentInfo(source.file, source.member)
         self.documents.append(info)
         before = len(self.rejected)
+        families = info.families
+        counts = self.counts
         try:
             for item in self._read(source, info):
-                if isinstance(item, Rejection):
+                if item.__class__ is dict:
+                    family = item["family"]
+                elif isinstance(item, Rejection):
                     self.rejected.append(item)
                     continue
+                else:
+                    family = family_of(item)
                 info.records += 1
-                family = family_of(item)
-                info.families[family] = info.families.get(family, 0) + 1
-                self.counts[family] = self.counts.get(family, 0) + 1
+                families[family] = families.get(family, 0) + 1
+                counts[family] = counts.get(family, 0) + 1
                 yield item
         except FlowError as exc:
             info.error = exc.message
@@ -121,7 +126,14 @@ class FlowRun:
                 self.rejected.append(Rejection(source.file, None, None,
                                                "XSD validation: " + info.xsd, source.member))
                 return
-            error = xsd.validate_stream(stream, xsd.load_schema(schema_path))
+            schema = xsd.load_schema(schema_path)
+            error = xsd.validate_stream(stream, schema)
+        if error is not None and not error.startswith("line "):
+            with source.open() as raw:  # a streamed error has no line: find it
+                _header, stream = read_header(raw)
+                found = xsd.locate_error(stream, schema)
+            if found is not None:
+                error = "line %d: %s" % found
         info.xsd = "valid" if error is None else error
         if error is not None:
             where = error.split(":")[0] if error.startswith("line ") else None

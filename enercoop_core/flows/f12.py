@@ -105,4 +105,6 @@ def _sous_lot(elem, path, number, invoice, ctx) -> Iterator[dict]:
             "fta": v.optional(t.get("Tarif_Souscrit")),
             "subscribed_kva": None,
             "debit_credit": v.optional(e.get("Code_Debit_Credit")),
+            "reading_ids": [],
+            "origins": [],
         }

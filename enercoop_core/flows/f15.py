@@ -7,6 +7,15 @@ strings in the invoice currency (EUR), excluding VAT, signed as written. ``vat_r
 the percentage as written (``"20"``, ``"5.5"``) or the operator's code when it is not a
 number. ``start``/``end`` are ISO dates as written (no time). The general-data file
 (``F15_Donnees_Generales``) holds invoice totals only and yields no records.
+
+``Releve`` blocks of a valorisation carry no index: per the F15 implementation guide
+(v4.1.3, §3.2.2.3.5) they give the identifiers of the R15 readings the billed item rests
+on (``Id_Releve``, filled for network-access items, ``Nature_EV`` 01, of withdrawal
+points). They are attached to every line of that valorisation as ``reading_ids`` (list,
+empty when none), which an importer joins to the R15 ``index_reading`` records of the same
+PRM by their ``reading_id``. ``Facture_Origine`` blocks (the invoice a rectification or
+cancellation, ``Type_Facturation`` RECT/ANNUL, corrects) become ``origins``: a list of
+{"invoice_number", "invoice_date", "valuation_id"}.
 """
 from __future__ import annotations
 
@@ -71,6 +80,22 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
     if prm_elem is not None:
         prm = v.prm(getattr(child(prm_elem, "Id_PRM"), "text", None),
                     path + "/Donnees_PRM/Id_PRM")
+    reading_ids = []
+    origins = []
+    for block in elem.iterchildren("Releve", "Facture_Origine"):
+        b = texts(block)
+        if block.tag == "Releve":
+            reading_id = v.optional(b.get("Id_Releve"))
+            if reading_id is None:
+                raise FieldError("%s/Releve[%d]/Id_Releve" % (path, len(reading_ids) + 1),
+                                 "missing required element")
+            reading_ids.append(reading_id)
+        else:
+            origins.append({
+                "invoice_number": v.optional(b.get("Origine_Facture")),
+                "invoice_date": v.optional(b.get("Date_Origine_Facture")),
+                "valuation_id": v.optional(b.get("Origine_Valorisation")),
+            })
     common = {
         "family": "network_invoice_line",
         "flow": KIND,
@@ -82,6 +107,8 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
         "valuation_id": valuation,
         "billing_type": v.optional(t.get("Type_Facturation")),
         "prm": prm,
+        "reading_ids": reading_ids,
+        "origins": origins,
     }
     ordinal = 0
     groups = 0
@@ -99,7 +126,8 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
                 ordinal += 1
                 ipath = "%s/Element_Valorise[%d]" % (gpath, items)
                 e = texts(item)
-                line = dict(common)
+                line = dict(common, reading_ids=list(reading_ids),
+                            origins=[dict(origin) for origin in origins])
                 line.update({
                     "key": ctx.key(number, valuation, ordinal),
                     "item_id": v.required(e.get("Id_EV"), ipath + "/Id_EV"),
@@ -128,7 +156,8 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
             ordinal += 1
             ipath = "%s/Detail_Interets_Retard" % path
             e = texts(group)
-            line = dict(common)
+            line = dict(common, reading_ids=list(reading_ids),
+                        origins=[dict(origin) for origin in origins])
             line.update({
                 "key": ctx.key(number, valuation, ordinal),
                 "item_id": "INTERETS_RETARD",

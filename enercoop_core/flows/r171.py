@@ -77,7 +77,8 @@ def _serie(serie, path: str) -> List:
         value = v.number(p.get("valeur"), ppath + "/valeur")
         if quantity in ENERGIES:
             item = {"owner": owner, "time_class": time_class, "measure_class": quantity,
-                    "direction": direction, "value": value, "unit": unit, "quality": None}
+                    "direction": direction, "value": value, "unit": unit, "quality": None,
+                    "digits": None, "rollover": None, "meter_serial": None}
         else:
             item = {"quantity": quantity, "owner": owner, "time_class": time_class,
                     "direction": direction, "value": value, "unit": unit, "date": day}

@@ -54,6 +54,22 @@ def local(tag) -> str:
     return tag
 
 
+def unqualify(elem) -> int:
+    """Drop the namespace of every tag in ``elem``'s subtree, in place; count renamed.
+
+    The readers look children up by their local name with plain string keys; a record
+    whose subtree carries namespaced tags (a default ``xmlns``, or prefixed children) is
+    normalised once here, so the common unqualified case pays nothing.
+    """
+    renamed = 0
+    for item in elem.iter():
+        tag = item.tag
+        if isinstance(tag, str) and tag[0] == "{":
+            item.tag = tag[tag.index("}") + 1:]
+            renamed += 1
+    return renamed
+
+
 @dataclass
 class Header:
     """What the first bytes of a document tell: root, kind, version, header fields."""
@@ -250,21 +266,26 @@ def detect(source: Union[bytes, bytearray, str, BinaryIO]) -> Tuple[str, Optiona
     return header.kind, header.version
 
 
-def iter_elements(stream: BinaryIO, tags: Sequence[str], schema=None) -> Iterator[Tuple[str, object]]:
+def iter_elements(stream: BinaryIO, tags: Sequence[str],
+                  schema=None) -> Iterator[Tuple[str, object]]:
     """Yield ``(local_name, element)`` at the end of each element named in ``tags``.
 
-    The caller uses the element, then it is cleared and its finished siblings dropped, so
-    memory stays flat whatever the document size. Tags are matched in any namespace.
+    Tags are matched in any namespace, and a yielded subtree that is in some namespace has
+    its tags unqualified (local names) so readers look children up by plain names. The
+    caller uses the element, then it is cleared and its finished siblings dropped, so
+    memory stays flat whatever the document size. Only the wanted elements reach Python:
+    the parser filters the others (``tag=``).
     """
     wanted = ["{*}%s" % tag for tag in tags]
+    single = tags[0] if len(tags) == 1 else None
     options = dict(PARSER_OPTIONS)
     if schema is not None:
         options["schema"] = schema
     context = etree.iterparse(stream, events=("end",), tag=wanted, **options)
     for _event, elem in context:
-        yield local(elem.tag), elem
+        if elem.nsmap:
+            unqualify(elem)
+        yield single or local(elem.tag), elem
         elem.clear()
-        parent = elem.getparent()
-        if parent is not None:
-            while elem.getprevious() is not None:
-                del parent[0]
+        while elem.getprevious() is not None:
+            del elem.getparent()[0]

@@ -5,11 +5,20 @@ each ``*.xsd`` in it (recursively) is indexed by the global elements it declares
 document is validated against the schema declaring its root element, preferring a schema
 whose file name holds the document's version, then the major version, then the highest.
 Validation streams (lxml iterparse with the schema) and stops at the first error.
+
+A streamed validation error carries no line number (libxml2 validates SAX events, not
+nodes). To name the line, :func:`locate_error` streams the document once more and
+validates each child of the root alone, in a small document made of the root, the
+header-like children met before it (the first of each other tag: ``En_Tete_Flux``,
+``Rappel_En_Tete``...) and that child; nodes keep their source line when moved, so the
+error's line is the line in the file. Memory stays that of one child of the root (one
+record; for R171, whose records sit in one list element, the whole list).
 """
 from __future__ import annotations
 
 import os
 import re
+from copy import deepcopy
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
@@ -80,10 +89,43 @@ def validate_stream(stream, schema: etree.XMLSchema) -> Optional[str]:
                 while elem.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        entry = schema.error_log.last_error if len(schema.error_log) else None
+        # the error that stopped the parse is the last one of the exception's log (the log
+        # can hold errors of earlier runs; ``schema.error_log`` holds tree validations only)
+        errors = [e for e in getattr(exc, "error_log", ()) if e.level >= etree.ErrorLevels.ERROR]
+        entry = errors[-1] if errors else None
         if entry is not None and entry.line:
             return "line %s: %s" % (entry.line, entry.message)
-        if entry is not None:  # streamed validation gives no line: name the element only
+        if entry is not None:  # streamed validation gives no line: see locate_error
             return entry.message
         return str(exc)
+    return None
+
+
+def locate_error(stream, schema: etree.XMLSchema) -> Optional[Tuple[int, str]]:
+    """``(line, message)`` of the first invalid child of the root, or None.
+
+    ``stream``: the document, as for :func:`validate_stream`. Errors on the root element
+    itself (its sequence as a whole) cannot be located this way and give None.
+    """
+    prefix = []  # type: List
+    seen = set()
+    for _event, elem in etree.iterparse(stream, events=("end",), **PARSER_OPTIONS):
+        parent = elem.getparent()
+        if parent is None or parent.getparent() is not None:
+            continue
+        tag = elem.tag
+        mini = etree.Element(parent.tag, nsmap=parent.nsmap)
+        for kept in prefix:
+            if kept.tag != tag:
+                mini.append(deepcopy(kept))
+        if tag not in seen:  # the first of each tag may be a header the others need
+            seen.add(tag)
+            prefix.append(deepcopy(elem))
+        mini.append(elem)  # moved out of the parsed tree: memory stays flat
+        if schema.validate(mini):
+            continue
+        for entry in schema.error_log:
+            path = entry.path or ""
+            if path.count("/") >= 2 and entry.line:  # inside a child, not the root itself
+                return entry.line, entry.message
     return None

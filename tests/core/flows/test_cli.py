@@ -29,6 +29,18 @@ def test_parse_csv_one_row_per_register(fixture_path, capsys):
     assert rows[0]["unit"] == "Wh" and rows[0]["date"] == "2025-03-01T00:00:00+01:00"
 
 
+def test_csv_dial_columns_and_reading_ids(fixture_path, capsys):
+    assert main(["flows", "parse", fixture_path("r15_dials.xml"), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["time_class"], r["digits"], r["rollover"], r["meter_serial"])
+            for r in rows[:2]] == [("HCH", "5", "True", "021861348563"),
+                                   ("HP", "5", "False", "021861348563")]
+    assert main(["flows", "parse", fixture_path("f15_v4.xml"), "--format", "csv",
+                 "--accept-partial"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["reading_ids"] for r in rows] == ["R-1 R-7", "R-1 R-7", ""]
+
+
 def test_csv_refuses_mixed_families(fixture_path, capsys):
     assert main(["flows", "parse", fixture_path("c15_v5.xml"), "--format", "csv"]) == 2
     assert "--family" in capsys.readouterr().err

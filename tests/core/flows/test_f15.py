@@ -25,3 +25,24 @@ def test_invoice_lines_exact_amounts(fixture_path):
     rejection = run.rejected[0]
     assert "V3" in rejection.record and "30000000000043" in rejection.record
     assert rejection.path.endswith("Element_Valorise[1]/Montant_HT")
+
+
+def test_reading_ids_and_origin_invoice_on_the_lines(fixture_path):
+    lines = list(parse(fixture_path("f15_v4.xml")))
+    cg, energy, credit = lines
+    # the valorisation's Releve blocks name the R15 readings it bills (no index in F15)
+    assert cg["reading_ids"] == ["R-1", "R-7"] and energy["reading_ids"] == ["R-1", "R-7"]
+    assert cg["reading_ids"] is not energy["reading_ids"]
+    assert cg["origins"] == [] and credit["reading_ids"] == []
+    assert credit["origins"] == [{"invoice_number": "FAC2025030007",
+                                  "invoice_date": "2025-03-01", "valuation_id": "V9"}]
+
+
+def test_releve_without_id_rejects_the_valorisation(fixture_path, tmp_path):
+    data = open(fixture_path("f15_v4.xml"), "rb").read().replace(
+        b"<Id_Releve>R-7</Id_Releve>", b"<Id_Releve> </Id_Releve>")
+    path = tmp_path / "f15.xml"
+    path.write_bytes(data)
+    run = parse(str(path))
+    assert [l["valuation_id"] for l in run] == ["V2"]
+    assert run.rejected[0].path == "Donnees_Valorisation[1]/Releve[2]/Id_Releve"

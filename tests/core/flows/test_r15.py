@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 from enercoop_core.flows import parse
+
+from .builders import r15
 
 
 def _read(path):
@@ -63,3 +67,86 @@ def test_misencoded_labels_are_repaired_not_fatal(fixture_path):
     # two Latin-1 e-acute in the header label, two in the register label, one
     # Windows-1252 euro sign: 5 bytes re-read
     assert run.documents[0].repaired_bytes == 5
+
+
+def test_dial_digits_rollover_and_meter_serial(fixture_path):
+    records, run = _read(fixture_path("r15_dials.xml"))
+    assert run.rejected == []
+    by_id = {r["reading_id"]: r for r in records}
+    cycle = by_id["D-1"]
+    # every register gives the same Num_Serie: it is the reading's meter
+    assert cycle["meter_serial"] == "021861348563"
+    assert [(g["owner"], g["time_class"], g["value"], g["digits"], g["rollover"],
+             g["meter_serial"]) for g in cycle["registers"]] == [
+        ("distributor", "HCH", 120, 5, True, "021861348563"),
+        ("supplier", "HP", 45012, 5, False, "021861348563"),
+        ("supplier", "HC", 120, 5, True, "021861348563")]
+    # meter change: two serials in one reading -> none on the record, each on its register
+    change = by_id["D-2"]
+    assert change["meter_serial"] is None
+    assert [(g["value"], g["digits"], g["meter_serial"]) for g in change["registers"]] == [
+        (45300, 5, "021861348563"), (0, 6, "022161702145")]
+    # absent optional elements: the keys are there, None
+    plain = by_id["D-3"]
+    assert plain["meter_serial"] is None
+    assert {k: plain["registers"][0][k] for k in ("digits", "rollover", "meter_serial")} == {
+        "digits": None, "rollover": None, "meter_serial": None}
+
+
+def _dial_doc(digits="6", flag="0"):
+    return r15([("30000000000013", "E-1", "2025-03-01T00:00:00",
+                 [("HP", "0", 10), ("HC", "0", 20)])]).replace(
+        b"<Valeur>20</Valeur>",
+        b"<Valeur>20</Valeur><Nb_Chiffres_Cadran>" + digits.encode() +
+        b"</Nb_Chiffres_Cadran><Indicateur_Passage_A_Zero>" + flag.encode() +
+        b"</Indicateur_Passage_A_Zero>")
+
+
+@pytest.mark.parametrize("digits,flag,field", [
+    ("six", "0", "Nb_Chiffres_Cadran"), ("6", "2", "Indicateur_Passage_A_Zero")])
+def test_bad_dial_element_rejects_the_reading_with_its_path(tmp_path, digits, flag, field):
+    path = tmp_path / "r15.xml"
+    path.write_bytes(_dial_doc(digits, flag))
+    records, run = _read(str(path))
+    assert records == []
+    assert [(r.record, r.path) for r in run.rejected] == [
+        ("30000000000013", "PRM/Donnees_Releve[1]/Classe_Temporelle[2]/" + field)]
+
+
+def test_registers_are_independent_dicts(tmp_path):
+    path = tmp_path / "r15.xml"
+    path.write_bytes(_dial_doc())
+    first, _ = _read(str(path))
+    first[0]["registers"][1]["time_class"] = "CHANGED"
+    first[0]["registers"][1]["digits"] = 99
+    again, _ = _read(str(path))
+    assert (again[0]["registers"][1]["time_class"], again[0]["registers"][1]["digits"],
+            again[0]["registers"][1]["rollover"]) == ("HC", 6, False)
+
+
+def test_namespaced_document_reads_like_a_plain_one(tmp_path, fixture_path):
+    plain = open(fixture_path("r15_dials.xml"), "rb").read()
+    spaced = plain.replace(b"<R15>", b'<R15 xmlns="urn:example:r15">', 1)
+    path = tmp_path / "ns.xml"
+    path.write_bytes(spaced)
+    records, run = _read(str(path))
+    expected, _ = _read(fixture_path("r15_dials.xml"))
+    assert run.rejected == []
+    strip = lambda rs: [dict(r, source=None) for r in rs]  # noqa: E731
+    assert strip(records) == strip(expected)
+
+
+def test_register_keys_are_the_same_in_every_flow(fixture_path):
+    keys = set()
+    for name in ("r15_dials.xml", "r151_wh.xml", "r171_namespaced.xml", "c15_v5.xml"):
+        for record in parse(fixture_path(name)):
+            for reg in record.get("registers", []) + record.get("indexes_before", []):
+                keys.add(tuple(sorted(reg)))
+    assert keys == {tuple(sorted(["owner", "time_class", "measure_class", "direction", "value",
+                                  "unit", "quality", "digits", "rollover", "meter_serial"]))}
+
+
+def test_shared_sample_dials(shared_enedis):
+    records = list(parse(str(shared_enedis / "samples" / "ef_r15_xsd_compliant.xml")))
+    regs = records[0]["registers"]
+    assert regs[0]["digits"] == 6 and regs[0]["rollover"] is False

@@ -3,10 +3,16 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from enercoop_core.flows import Curve, parse
+from enercoop_core.flows import r50 as r50_reader
 
 from .builders import day_points, r50
+
+SETTINGS = settings(max_examples=80, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _curves(tmp_path, data, name="r50.xml"):
@@ -65,3 +71,77 @@ def test_bad_point_rejects_the_curve_with_path(tmp_path):
     assert [c.prm for c in curves] == ["30000000000077"]
     assert run.rejected[0].record == "30000000000076"
     assert run.rejected[0].path == "PRM/Donnees_Releve[1]/PDC[3]/V"
+
+
+def _prm_block(tmp_path, data):
+    """The first PRM element of an R50 document, and its Donnees_Releve days."""
+    from lxml import etree
+    root = etree.fromstring(data)
+    prm = root.find("PRM")
+    return prm, prm.findall("Donnees_Releve")
+
+
+@SETTINGS
+@given(st.dictionaries(st.integers(1, 50), st.sampled_from([
+    "no_v", "no_iv", "iv1", "negative", "spaced", "extra", "swap"]), max_size=3),
+       st.sampled_from([date(2025, 1, 15), date(2025, 3, 30), date(2025, 10, 26)]),
+       st.booleans())
+def test_column_reader_agrees_with_point_reader(tmp_path, edits, day, with_offset):
+    """Whatever the irregularities, the fast column-wise read (when it accepts the block)
+    gives exactly what the point-by-point read gives."""
+    data = r50([("30000000000078", [day])], with_offset=with_offset).decode()
+    points = data.split("<PDC>")
+    applied = set()
+    for rank, edit in sorted(edits.items()):
+        if rank >= len(points):
+            continue
+        applied.add(edit)
+        point = points[rank]
+        if edit == "no_v":
+            point = point.replace("<V>%d</V>" % (rank * 10), "", 1)
+        elif edit == "no_iv":
+            point = point.replace("<IV>0</IV>", "", 1)
+        elif edit == "iv1":
+            point = point.replace("<IV>0</IV>", "<IV>1</IV>", 1)
+        elif edit == "negative":
+            point = point.replace("<V>%d</V>" % (rank * 10), "<V>-%d</V>" % rank, 1)
+        elif edit == "spaced":
+            point = point.replace("<V>%d</V>" % (rank * 10), "<V> %d </V>" % rank, 1)
+        elif edit == "extra":
+            point = point.replace("<IV>", "<X>1</X><IV>", 1)
+        elif edit == "swap":
+            point = point.replace("<V>%d</V><IV>0</IV>" % (rank * 10),
+                                  "<IV>0</IV><V>%d</V>" % (rank * 10), 1)
+        points[rank] = point
+    prm, days = _prm_block(tmp_path, "<PDC>".join(points).encode())
+    fast = r50_reader._columns(prm, days, {})
+    slow = r50_reader._points(days)
+    regular = applied <= {"iv1", "swap"} and (with_offset or day.month != 10)
+    assert (fast is not None) == regular
+    if fast is None:
+        return
+    assert fast[0] == slow[0]
+    for got, want in zip(fast[1:], slow[1:]):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+
+
+def test_time_stamp_memo_is_shared_across_blocks(tmp_path):
+    days = [date(2025, 1, 15), date(2025, 1, 16)]
+    curves, run = _curves(tmp_path, r50([("30000000000079", days),
+                                         ("30000000000080", days)]))
+    assert run.rejected == []
+    assert curves[0].instants.tolist() == curves[1].instants.tolist()
+    assert curves[0].instants.size == 96 and curves[0].quality.dtype == np.int8
+    assert curves[0].dates == ["2025-01-15", "2025-01-16"]
+
+
+def test_irregular_point_is_read_point_by_point(tmp_path):
+    data = r50([("30000000000081", [date(2025, 1, 15)])]).decode()
+    data = data.replace("<V>30</V>", "<V>-3</V>", 1).replace("<IV>0</IV>", "<IV>2</IV>", 1)
+    curves, run = _curves(tmp_path, data.encode())
+    assert curves == []
+    assert run.rejected[0].path == "PRM/Donnees_Releve[1]/PDC[1]/IV"
+    data = data.replace("<IV>2</IV>", "<IV>0</IV>", 1)
+    curves, run = _curves(tmp_path, data.encode())
+    assert run.rejected == [] and curves[0].values_w[2] == -3.0

@@ -53,3 +53,50 @@ def test_imperfect_shared_c15_sample_is_reported(shared_enedis):
     assert list(run)
     assert "Classe_Temporelle" in run.rejected[0].reason
     assert run.rejected[0].file.endswith("ef_c15_xsd_compliant.xml")
+
+
+def test_xsd_error_names_its_line(shared_enedis, tmp_path):
+    data = (shared_enedis / "samples" / "ef_r15_xsd_compliant.xml").read_bytes()
+    at = data.rindex(b"<Type_Compteur>CFB</Type_Compteur>")  # in the last PRM block
+    line = data[:at].count(b"\n") + 1
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(data[:at] + b"<Type_Compteur>XXX</Type_Compteur>" +
+                    data[at + len(b"<Type_Compteur>CFB</Type_Compteur>"):])
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    list(run)
+    assert run.documents[0].xsd.startswith("line %d: Element 'Type_Compteur'" % line)
+    assert run.rejected[0].path == "line %d" % line
+
+
+def test_xsd_error_in_the_header_names_its_line(shared_enedis, fixture_path, tmp_path):
+    data = open(fixture_path("r15_dials.xml"), "rb").read().replace(
+        b"<Date_Creation>2025-03-02T04:10:00</Date_Creation>",
+        b"<Date_Creation>yesterday</Date_Creation>")
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(data)
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    records = list(run)
+    assert len(records) == 3  # the structural parse still reads the records
+    assert run.rejected[0].path == "line 9" and "Date_Creation" in run.rejected[0].reason
+
+
+def test_missing_header_is_located_on_the_first_record(shared_enedis, fixture_path,
+                                                        tmp_path):
+    data = open(fixture_path("r15_dials.xml"), "rb").read()
+    start, end = data.index(b"  <En_Tete_Flux>"), data.index(b"</En_Tete_Flux>") + 16
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(data[:start] + data[end:])  # no header at all
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    list(run)
+    xsd_rejection = [r for r in run.rejected if "XSD" in r.reason][0]
+    assert xsd_rejection.path == "line 3" and "Expected is ( En_Tete_Flux )" in xsd_rejection.reason
+
+
+def test_root_level_error_is_reported_without_a_line(shared_enedis, fixture_path, tmp_path):
+    data = open(fixture_path("r15_dials.xml"), "rb").read()
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(data[:data.index(b"  <PRM>")] + b"</R15>\n")  # a header, no PRM
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    list(run)
+    xsd_rejection = [r for r in run.rejected if "XSD" in r.reason][0]
+    assert xsd_rejection.path is None and "Missing child element" in xsd_rejection.reason
