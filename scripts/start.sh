@@ -116,6 +116,11 @@ while time.monotonic() < deadline:
 sys.exit(1)
 PY
 
+# The core on its own, end to end: the bundled sample flows -> bills and purchase invoices.
+echo
+echo "  enercoop demo (the core library on the bundled sample flows):"
+"$VENV/bin/enercoop" demo | sed 's/^/    /' || die "enercoop demo failed"
+
 cat <<EOF
 
   Energy cooperative ERP (Odoo 11) is up in $(( $(date +%s) - t0 ))s
