@@ -1,0 +1,150 @@
+"""``enercoop balance``: the half-hourly portfolio balance of a month, and its proof."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import textwrap
+
+from enercoop_core.errors import InputError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "balance", help="half-hourly balance of production against supply for a month",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_wrap(
+            "Balance the cooperative's renewable production against its supply for one "
+            "calendar month, half-hour by half-hour in Paris civil time (46/50 half-hours on "
+            "the days of the clock changes).\n\n"
+            "Consumption: the load curves given (R50 flow files, zips, folders, or CSV curves: "
+            "prm, instant ending the interval, value_w in W, optional direction and "
+            "step_minutes; see enercoop_core/balancing/io.py) plus, with --profiles and "
+            "--profiled, consumers without a curve shaped by the Enedis profile coefficients. "
+            "Production: the curves whose direction is 'injection' and every curve of "
+            "--production. The report gives totals, the share of consumption covered "
+            "half-hour by half-hour, deficit and surplus energy and hours, and which "
+            "producers covered which consumers (pro rata rule: "
+            "enercoop_core/balancing/matching.py)."),
+        epilog=(
+            "example:\n  enercoop balance --curves R50_*.zip consumers.csv \\\n"
+            "      --production producers_curves.csv --producers producers.csv \\\n"
+            "      --profiles coefficients.csv --profiled profiled.csv \\\n"
+            "      --period 2025-03 --plot balance.png --matching proof.csv\n\n"
+            "exit status: 0 done, 1 done but some input was rejected or incomplete (listed "
+            "on stderr), 2 bad input"))
+    parser.add_argument("--curves", nargs="+", required=True, metavar="PATH",
+                        help="load curves: R50 flow files/zips/folders or .csv curves")
+    parser.add_argument("--production", nargs="+", default=[], metavar="PATH",
+                        help="producers' injection curves (any curve here counts as production)")
+    parser.add_argument("--producers", help="producers CSV (prm, name, technology), for the proof")
+    parser.add_argument("--profiles", help="Enedis profile coefficients (open-data CSV)")
+    parser.add_argument("--profiled", metavar="FILE",
+                        help="consumers without curve CSV (prm, sub_profile, energy_kwh, basis)")
+    parser.add_argument("--period", required=True, help="month, YYYY-MM")
+    parser.add_argument("--plot", metavar="PNG", help="write the balance chart (needs matplotlib)")
+    parser.add_argument("--lang", choices=("fr", "en"), default="fr", help="chart labels")
+    parser.add_argument("--matching", metavar="CSV",
+                        help="write the proof: producer x consumer x month allocation (Wh)")
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                        help="text summary, JSON summary and proof, or half-hourly CSV")
+    parser.set_defaults(handler=run)
+
+
+def _wrap(text: str) -> str:
+    return "\n\n".join(textwrap.fill(part, 88) for part in text.split("\n\n"))
+
+
+def run(args) -> int:
+    from enercoop_core.balancing.grid import local_label, month_grid
+    from enercoop_core.balancing.io import read_curves, read_producers, read_profiled
+    from enercoop_core.balancing.matching import match
+    from enercoop_core.balancing.portfolio import (
+        portfolio_matrices,
+        reduce_matrices,
+        summarize,
+    )
+
+    grid = month_grid(args.period)
+    curves, problems = read_curves(args.curves)
+    production, more = read_curves(args.production) if args.production else ([], [])
+    problems += more
+    consumers = [c for c in curves if c.direction != "injection"]
+    producers = [c for c in curves if c.direction == "injection"] + production
+    profiled, coefficients = [], None
+    if args.profiled:
+        if not args.profiles:
+            raise InputError("--profiled needs --profiles (the coefficient file)",
+                             field="--profiles")
+        from enercoop_core.billing.profiles import ProfileCoefficients
+        profiled = read_profiled(args.profiled)
+        coefficients = ProfileCoefficients.from_csv(
+            args.profiles, sub_profiles={p.sub_profile for p in profiled})
+    matrices = portfolio_matrices(consumers, producers, grid, profiled, coefficients)
+    result = reduce_matrices(matrices)
+    summary = summarize(result)
+    matching = match(matrices, read_producers(args.producers) if args.producers else ())
+    problems += matching.check()
+    for prm, slots in sorted(result.incomplete.items()):
+        problems.append("PRM %s: %d half-hour(s) without a full measure" % (prm, slots))
+    if args.plot:
+        from enercoop_core.balancing.plot import plot_balance
+        plot_balance(result, args.plot, lang=args.lang, title="%s %s" % (
+            "Équilibre" if args.lang == "fr" else "Balance", args.period))
+    if args.matching:
+        with open(args.matching, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=_MATCH_COLUMNS)
+            writer.writeheader()
+            writer.writerows(matching.rows("month"))
+    summary = dict(summary, period=args.period, start=local_label(grid.start_utc),
+                   end=local_label(grid.end_utc))
+    out = sys.stdout
+    if args.format == "json":
+        json.dump({"summary": summary, "matching": list(matching.rows("month")),
+                   "coverage": matching.consumer_coverage(), "problems": problems},
+                  out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "csv":
+        writer = csv.writer(out)
+        writer.writerow(["instant_end", "consumption_wh", "production_wh", "balance_wh"])
+        for end, cons, prod in zip(grid.ends.tolist(), result.consumption_wh.tolist(),
+                                   result.production_wh.tolist()):
+            writer.writerow([local_label(end), round(cons, 3), round(prod, 3),
+                             round(prod - cons, 3)])
+    else:
+        _text(summary, matching, out)
+    for problem in problems:
+        print("enercoop balance: %s" % problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+_MATCH_COLUMNS = ["period", "producer_prm", "producer", "technology", "consumer_prm",
+                  "allocated_wh", "go_mwh"]
+
+
+def _ratio(value) -> str:
+    return "-" if value is None else "%.1f %%" % (100.0 * value)
+
+
+def _text(summary, matching, out) -> None:
+    kwh = lambda wh: "%s kWh" % format(wh / 1000.0, ",.1f").replace(",", " ")
+    print("Balance %(period)s (%(start)s .. %(end)s, %(slots)d half-hours)" % summary, file=out)
+    print("  consumers %d, producers %d" % (summary["consumers"], summary["producers"]),
+          file=out)
+    print("  consumption   %s" % kwh(summary["consumption_wh"]), file=out)
+    print("  production    %s" % kwh(summary["production_wh"]), file=out)
+    print("  balance       %s" % kwh(summary["balance_wh"]), file=out)
+    print("  covered half-hour by half-hour %s; production / consumption %s" % (
+        _ratio(summary["coverage_ratio"]), _ratio(summary["volume_ratio"])), file=out)
+    print("  deficit %s over %.1f h; surplus %s over %.1f h" % (
+        kwh(summary["deficit_wh"]), summary["deficit_hours"], kwh(summary["surplus_wh"]),
+        summary["surplus_hours"]), file=out)
+    by_producer = {}
+    for row in matching.rows("month"):
+        key = (row["producer_prm"], row["producer"])
+        by_producer[key] = by_producer.get(key, 0) + row["allocated_wh"]
+    if by_producer:
+        print("  supply covered by producer:", file=out)
+        for (prm, name), wh in sorted(by_producer.items(), key=lambda kv: -kv[1]):
+            print("    %s %s  %s" % (prm, name, kwh(wh)), file=out)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from enercoop_core.balancing.grid import local_label, month_grid
+from enercoop_core.cli import main
+
+from ..flows.builders import r50
+from .builders import coefficients_csv
+
+MARCH = month_grid("2025-03")  # 1486 half-hours (spring change on the 30th)
+
+
+def write_curves(path, curves):
+    """curves: [(prm, direction or None, watts)] constant over March 2025."""
+    with open(str(path), "w", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["prm", "direction", "instant", "value_w", "quality"])
+        for prm, direction, watts in curves:
+            for end in MARCH.ends.tolist():
+                writer.writerow([prm, direction or "", local_label(end), watts, 0])
+    return str(path)
+
+
+@pytest.fixture
+def files(tmp_path):
+    curves = write_curves(tmp_path / "curves.csv", [("C1", None, 1000), ("C2", None, 200),
+                                                   ("P2", "injection", 300)])
+    production = write_curves(tmp_path / "production.csv", [("P1", None, 1200)])
+    producers = tmp_path / "producers.csv"
+    producers.write_text("prm,name,technology\nP1,Moulin de la Dore,hydro\n"
+                         "P2,Parc de Bégawatts,wind\n", encoding="utf-8")
+    return {"curves": curves, "production": production, "producers": str(producers),
+            "tmp": tmp_path}
+
+
+def test_json_summary_and_proof(files, capsys):
+    proof = files["tmp"] / "proof.csv"
+    code = main(["balance", "--curves", files["curves"], "--production", files["production"],
+                 "--producers", files["producers"], "--period", "2025-03", "--format", "json",
+                 "--matching", str(proof)])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    data = json.loads(out.out)
+    summary = data["summary"]
+    # per half-hour: consumption 500 + 100 = 600 Wh, production 600 + 150 = 750 Wh
+    assert summary["slots"] == 1486
+    assert summary["consumption_wh"] == 600 * 1486
+    assert summary["production_wh"] == 750 * 1486
+    assert summary["balance_wh"] == 150 * 1486
+    assert summary["coverage_ratio"] == 1.0 and summary["surplus_hours"] == 743.0
+    assert summary["start"] == "2025-03-01T00:00:00+01:00"
+    # M = 600; A(P1,C1) = 600 x 600/750 x 500/600 = 400 Wh per half-hour, and so on
+    allocated = {(r["producer_prm"], r["consumer_prm"]): r["allocated_wh"]
+                 for r in data["matching"]}
+    assert allocated == {("P1", "C1"): 400 * 1486, ("P1", "C2"): 80 * 1486,
+                         ("P2", "C1"): 100 * 1486, ("P2", "C2"): 20 * 1486}
+    assert data["coverage"]["C2"]["share"] == 1.0
+    with open(str(proof), encoding="utf-8") as handle:
+        rows = {(r["producer_prm"], r["consumer_prm"]): r for r in csv.DictReader(handle)}
+    assert rows["P1", "C1"]["producer"] == "Moulin de la Dore"
+    assert rows["P1", "C1"]["period"] == "2025-03"
+    assert rows["P2", "C2"]["allocated_wh"] == str(20 * 1486)
+    assert data["problems"] == []
+
+
+def test_csv_is_half_hourly(files, capsys):
+    assert main(["balance", "--curves", files["curves"], "--production", files["production"],
+                 "--period", "2025-03", "--format", "csv"]) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert rows[0] == ["instant_end", "consumption_wh", "production_wh", "balance_wh"]
+    assert len(rows) == 1 + 1486
+    assert rows[1] == ["2025-03-01T00:30:00+01:00", "600.0", "750.0", "150.0"]
+
+
+def test_text_with_profiled_consumers_and_plot(files, capsys):
+    coefficients = coefficients_csv(files["tmp"] / "coef.csv", "RES1_BASE", dt.date(2025, 1, 1),
+                                    dt.date(2026, 1, 1))
+    profiled = files["tmp"] / "profiled.csv"
+    profiled.write_text("prm;sub_profile;energy_kwh;basis\nX1;RES1_BASE;3650;annual\n")
+    args = ["balance", "--curves", files["curves"], "--production", files["production"],
+            "--producers", files["producers"], "--profiles", str(coefficients),
+            "--profiled", str(profiled), "--period", "2025-03"]
+    try:
+        import matplotlib  # noqa: F401
+        args += ["--plot", str(files["tmp"] / "b.png")]
+    except ImportError:
+        pass
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    # 3650 kWh a year, flat half-hourly profile over 2025 (17520 half-hours): March has
+    # 1486 of them, so 3650 x 1486 / 17520 = 309.58 kWh; 891.6 + 309.6 = 1201.2 kWh
+    assert "consumption   1 201.2 kWh" in out, out
+    # 600 + 3650000 / 17520 = 808.3 Wh consumed against 750 produced every half-hour
+    assert "deficit 86.7 kWh over 743.0 h" in out
+    assert "consumers 3, producers 2" in out
+    assert "Moulin de la Dore" in out
+    if "--plot" in args:
+        assert (files["tmp"] / "b.png").stat().st_size > 0
+
+
+def test_r50_curve_of_one_day_is_reported_incomplete(tmp_path, capsys):
+    flow = tmp_path / "R50.xml"
+    flow.write_bytes(r50([("01234567890123", [dt.date(2025, 3, 30)])]))
+    code = main(["balance", "--curves", str(flow), "--period", "2025-03", "--format", "json"])
+    out = capsys.readouterr()
+    assert code == 1
+    data = json.loads(out.out)
+    # 46 points of rank x 10 W, half an hour each: 10 x 0.5 x (46 x 47 / 2) = 5405 Wh
+    assert data["summary"]["consumption_wh"] == 5405
+    assert "01234567890123: %d half-hour(s)" % (1486 - 46) in out.err
+
+
+def test_bad_input_exits_2(files, capsys):
+    assert main(["balance", "--curves", files["curves"], "--period", "March"]) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+    assert main(["balance", "--curves", files["curves"], "--period", "2025-03",
+                 "--profiled", files["producers"]]) == 2
+
+
+def test_help_has_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["balance", "--help"])
+    assert "example:" in capsys.readouterr().out
