@@ -2,6 +2,7 @@
 # THE test command: sets the host up (scripts/setup_host.sh), then runs the layers of tests
 #   core311  core library tests, current CPython        (.run/venv, pytest tests/core)
 #   core37   core library tests, CPython 3.7            (.run/odoo-venv, numpy 1.21, lxml 4.6)
+#   ldap     directory sync against a private slapd (scripts/slapd.sh; .run/venv, tests/ldap)
 #   odoo     every addon of odoo_addons/ installed in a fresh database of real Odoo 11 +
 #            PostgreSQL, with Odoo's own test runner (--test-enable)
 #   e2e      browser smoke test: Odoo served on a free loopback port, Playwright driving
@@ -16,24 +17,25 @@ set -uo pipefail
 REPO=$ENERCOOP_REPO
 cd "$REPO"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 layers=()
 for arg in "$@"; do
   case "$arg" in
     core) layers+=(core311 core37) ;;
-    core311|core37|odoo|e2e) layers+=("$arg") ;;
+    core311|core37|ldap|odoo|e2e) layers+=("$arg") ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; echo "unknown layer: $arg" >&2; exit 2 ;;
   esac
 done
-[ ${#layers[@]} -gt 0 ] || layers=(core311 core37 odoo e2e)
+[ ${#layers[@]} -gt 0 ] || layers=(core311 core37 ldap odoo e2e)
 
 mkdir -p "$ARTIFACTS/logs" "$ARTIFACTS/junit"
 T0=$(date +%s)
 
 # ------------------------------------------------------------------ process hygiene
 PG_STARTED=
+SLAPD_STARTED=
 E2E_PIDFILE=$RUN_DIR/e2e-odoo.pid
 
 kill_tree() {
@@ -53,6 +55,7 @@ cleanup() {
   fi
   wait 2>/dev/null
   if [ -n "$PG_STARTED" ]; then bash "$REPO/scripts/pg.sh" stop >/dev/null 2>&1 || true; fi
+  if [ -n "$SLAPD_STARTED" ]; then bash "$REPO/scripts/slapd.sh" stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT
@@ -121,6 +124,14 @@ pytest_layer() {
 
 layer_core311() { pytest_layer core311 "$VENV/bin/python" tests/core -q; }
 layer_core37() { pytest_layer core37 "$ODOO_VENV/bin/python" tests/core -q; }
+
+layer_ldap() {
+  local state
+  echo "== [ldap] directory sync against a private slapd (scripts/slapd.sh)"
+  if ! state=$(bash "$REPO/scripts/slapd.sh" start); then record ldap FAIL 0 0 "slapd did not start"; return; fi
+  [ "$state" = started ] && SLAPD_STARTED=1
+  ENERCOOP_LDAP_REQUIRED=1 pytest_layer ldap "$VENV/bin/python" tests/ldap -q
+}
 
 ODOO_TEST_DB=${ENERCOOP_TEST_DB:-enercoop_test}
 ODOO_TEST_DB_OK=
