@@ -1,3 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_member
 from . import test_translation
+from . import test_subscription
+from . import test_redemption_transfer
+from . import test_portal_company
+from . import test_assembly

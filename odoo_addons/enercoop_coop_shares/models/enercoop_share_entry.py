@@ -1,0 +1,253 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The share ledger of a company: one immutable, dated entry per operation.
+
+Creating an entry is the only way to change the capital: ``create`` builds the core
+ledger from the company's stored entries and appends the new operation, which the core
+checks against the statutes (a broken rule raises a UserError with the core's message).
+Member numbers are issued by the core at admission. Once stored, an entry can be neither
+changed nor deleted: a mistake is corrected by another operation.
+"""
+from odoo import api, fields, models, _
+from odoo.exceptions import UserError
+
+from enercoop_core.shares.members import LEGAL_ENTITY, PERSON, Member, next_member_number
+from enercoop_core.shares.operations import (
+    CapitalRelease, CollegeChange, Conversion, Redemption, Subscription, Transfer)
+
+from .core_adapter import core_errors, to_date, to_decimal, to_float, to_odoo_date
+
+OPERATION_TYPES = [
+    ("subscription", "Subscription"),
+    ("release", "Capital release"),
+    ("transfer", "Transfer"),
+    ("redemption", "Redemption"),
+    ("conversion", "Conversion"),
+    ("college_change", "College change"),
+]
+# fields the ledger itself fills in when an entry is stored
+_INTERNAL = "enercoop_share_entry_internal"
+
+
+class EnercoopShareEntry(models.Model):
+    _name = "enercoop.share.entry"
+    _description = "Share register entry"
+    _order = "company_id, seq desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    seq = fields.Integer(string="No.", readonly=True, copy=False,
+                         help="Position in the company's ledger (1 = first entry).")
+    date = fields.Date(required=True, default=fields.Date.context_today, readonly=True)
+    operation_type = fields.Selection(OPERATION_TYPES, required=True, readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Member", required=True,
+                                 readonly=True, ondelete="restrict", index=True)
+    member_number = fields.Integer(readonly=True, copy=False)
+    counterpart_id = fields.Many2one("res.partner", string="Counterpart", readonly=True,
+                                     ondelete="restrict", index=True,
+                                     help="Receiver of a transfer.")
+    counterpart_number = fields.Integer(readonly=True, copy=False)
+    share_class_id = fields.Many2one("enercoop.share.class", string="Share class",
+                                     readonly=True, ondelete="restrict")
+    to_share_class_id = fields.Many2one("enercoop.share.class", string="Into class",
+                                        readonly=True, ondelete="restrict")
+    quantity = fields.Integer(readonly=True)
+    to_quantity = fields.Integer(string="Shares received", readonly=True,
+                                 help="Shares of the target class of a conversion.")
+    amount = fields.Monetary(readonly=True,
+                             help="Nominal value of the shares (EUR), or the amount paid "
+                                  "up for a capital release.")
+    deduction = fields.Monetary(readonly=True, help="Deduction from a refund (EUR).")
+    refund_amount = fields.Monetary(readonly=True)
+    refund_due_date = fields.Date(readonly=True)
+    leaving = fields.Boolean(readonly=True, help="The member leaves with this operation.")
+    admission = fields.Boolean(readonly=True,
+                               help="This operation admits a new member (the member of a "
+                                    "subscription, the receiver of a transfer).")
+    college_id = fields.Many2one("enercoop.college", readonly=True,
+                                 help="College of an admitted member, or the new college.")
+    capital_after = fields.Monetary(string="Capital after", readonly=True)
+    description = fields.Char(readonly=True)
+    ref = fields.Char(string="Reference", readonly=True)
+    invoice_id = fields.Many2one("account.invoice", readonly=True, copy=False,
+                                 help="Capital-release invoice or refund vendor bill.")
+    request_id = fields.Many2one("enercoop.subscription.request", readonly=True)
+    refund_state = fields.Selection(related="invoice_id.state", string="Refund state",
+                                    readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+
+    _sql_constraints = [
+        ("seq_company_uniq", "unique(seq, company_id)",
+         "Ledger positions are unique per company."),
+    ]
+
+    @api.depends("seq", "operation_type")
+    def _compute_name(self):
+        labels = dict(OPERATION_TYPES)
+        for entry in self:
+            entry.name = "%s #%d" % (labels.get(entry.operation_type, ""), entry.seq or 0)
+
+    # --- immutability ---------------------------------------------------------------------
+
+    @api.multi
+    def write(self, vals):
+        if not self.env.context.get(_INTERNAL):
+            raise UserError(_("Register entries are immutable: record a new operation "
+                              "to correct one."))
+        return super(EnercoopShareEntry, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        raise UserError(_("Register entries cannot be deleted."))
+
+    # --- core mapping ---------------------------------------------------------------------
+
+    def _core_member(self, partner, number):
+        """The core identity of ``partner`` admitted as member ``number``."""
+        kind = LEGAL_ENTITY if partner.is_company else PERSON
+        return Member(number=number, name=partner.name, kind=kind,
+                      representative=(partner.member_representative_id.name or ""
+                                      if kind == LEGAL_ENTITY else ""))
+
+    def _to_core_operation(self):
+        """This entry as a core ledger operation."""
+        self.ensure_one()
+        day = to_date(self.date)
+        ref = self.ref or self.name or ""
+        kind = self.operation_type
+        code = self.share_class_id.code
+        with core_errors():
+            if kind == "subscription":
+                return Subscription(
+                    day, self.member_number, code, self.quantity,
+                    new_member=(self._core_member(self.partner_id, self.member_number)
+                                if self.admission else None),
+                    college=self.college_id.code if self.admission else None, ref=ref)
+            if kind == "release":
+                return CapitalRelease(day, self.member_number, code,
+                                      to_decimal(self.amount), ref=ref)
+            if kind == "transfer":
+                return Transfer(
+                    day, self.member_number, self.counterpart_number, code, self.quantity,
+                    leaving=self.leaving,
+                    new_member=(self._core_member(self.counterpart_id,
+                                                  self.counterpart_number)
+                                if self.admission else None),
+                    college=self.college_id.code if self.admission else None, ref=ref)
+            if kind == "redemption":
+                return Redemption(day, self.member_number, code, self.quantity,
+                                  leaving=self.leaving, deduction_eur=to_decimal(self.deduction),
+                                  ref=ref)
+            if kind == "conversion":
+                return Conversion(day, self.member_number, code, self.to_share_class_id.code,
+                                  self.quantity, ref=ref)
+            return CollegeChange(day, self.member_number, self.college_id.code, ref=ref)
+
+    @api.model
+    def create(self, vals):
+        """Store an operation after the core has checked it against the company's ledger;
+        issues member numbers at admission and records the core's figures."""
+        company = self.env["res.company"].browse(
+            vals.get("company_id") or self.env.user.company_id.id)
+        vals["company_id"] = company.id
+        # one writer at a time per company ledger
+        self.env.cr.execute("SELECT id FROM res_company WHERE id = %s FOR UPDATE",
+                            (company.id,))
+        ledger = company._shares_ledger()
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        counterpart = self.env["res.partner"].browse(vals.get("counterpart_id") or [])
+        issued = set(ledger.issued_numbers)
+        active = {m.number for m in ledger.memberships(active_only=True)}
+
+        def number_for(person, admitting):
+            if not admitting:
+                if not person.member_number or person.member_number not in active:
+                    raise UserError(_("%s is not a current member.") % person.name)
+                return person.member_number
+            if person.member_number in active:
+                raise UserError(_("%s is already a member (no. %d).")
+                                % (person.name, person.member_number))
+            # a new or returning member: a number never issued before
+            return next_member_number(issued | set(self._numbers_in_use(company)))
+
+        kind = vals["operation_type"]
+        admitting = bool(vals.get("admission"))
+        if kind == "transfer":
+            vals["member_number"] = number_for(partner, False)
+            vals["counterpart_number"] = number_for(counterpart, admitting)
+        else:
+            vals["member_number"] = number_for(partner, admitting and kind == "subscription")
+        vals["seq"] = len(ledger) + 1
+        # the core checks the operation before anything is stored
+        with core_errors():
+            effect = ledger.check(self.new(vals)._to_core_operation())
+        vals.update(capital_after=to_float(effect.capital_after_eur),
+                    description=effect.describe())
+        if kind in ("subscription", "transfer", "redemption", "conversion"):
+            change = effect.changes[-1]
+            vals["amount"] = to_float(abs(change.value_eur))
+            if kind == "conversion":
+                vals["to_quantity"] = change.quantity
+        if effect.refund:
+            vals.update(refund_amount=to_float(effect.refund.amount_eur),
+                        refund_due_date=to_odoo_date(effect.refund.due_date))
+        entry = super(EnercoopShareEntry, self.with_context(**{_INTERNAL: True})).create(vals)
+        admitted = counterpart if kind == "transfer" else partner
+        if effect.admitted:
+            admitted.sudo().write({"member_number": effect.admitted[0], "role_member": True})
+        return entry
+
+    def _numbers_in_use(self, company):
+        """Member numbers stored on contacts of ``company``'s ledger (never reissued)."""
+        partners = self.sudo().search([("company_id", "=", company.id)]).mapped(
+            lambda e: e.partner_id | e.counterpart_id)
+        return [n for n in partners.mapped("member_number") if n]
+
+    def _refund(self):
+        """The core refund of this redemption entry (amount, due date)."""
+        self.ensure_one()
+        for refund in self.company_id._shares_ledger().refunds():
+            if refund.seq == self.seq:
+                return refund
+        raise UserError(_("Entry %s is not a redemption.") % self.name)
+
+    def _create_refund_bill(self):
+        """The vendor bill refunding this redemption: the core's refund amount, due on
+        the core's due date; debit capital paid up, credit the member's refund account
+        (a deduction goes to the deduction account)."""
+        self.ensure_one()
+        refund = self._refund()
+        company = self.company_id
+        journal = self.env["account.journal"].search(
+            [("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1)
+        lines = [(0, 0, {
+            "name": _("Redemption of %d share(s) of class %s") % (
+                self.quantity, self.share_class_id.code),
+            "account_id": company._shares_role_account("capital_paid").id,
+            "product_id": self.share_class_id.product_id.id,
+            "quantity": refund.quantity,
+            "price_unit": to_float(refund.value_eur / refund.quantity),
+            "invoice_line_tax_ids": [(6, 0, [])]})]
+        if refund.deduction_eur:
+            lines.append((0, 0, {
+                "name": _("Deduction from the refund"),
+                "account_id": company._shares_role_account("refund_deduction").id,
+                "quantity": 1, "price_unit": -to_float(refund.deduction_eur),
+                "invoice_line_tax_ids": [(6, 0, [])]}))
+        bill = self.env["account.invoice"].create({
+            "type": "in_invoice", "partner_id": self.partner_id.id,
+            "account_id": company._shares_role_account("member_refund_payable").id,
+            "journal_id": journal.id, "company_id": company.id,
+            "date_invoice": self.date, "date_due": self.refund_due_date,
+            "origin": self.name, "reference": self.name,
+            "invoice_line_ids": lines})
+        bill.action_invoice_open()
+        if bill.date_due != self.refund_due_date:
+            bill.date_due = self.refund_due_date
+        self.with_context(enercoop_share_entry_internal=True).write({"invoice_id": bill.id})
+        template = self.env.ref("enercoop_coop_shares.mail_template_redemption",
+                                raise_if_not_found=False)
+        if template and self.partner_id.email:
+            template.send_mail(self.id)
+        return bill

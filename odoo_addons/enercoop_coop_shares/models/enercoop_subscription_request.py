@@ -1,0 +1,204 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A request to subscribe shares, from an existing contact or a new person.
+
+draft --validate--> invoiced (capital-release invoice open) --paid--> paid --> done
+(the subscription and its capital release are entered in the register); cancelled.
+The core checks the subscription when the request is validated and again when it is
+entered in the register; the invoice line carries the core's nominal value and quantity.
+"""
+from odoo import api, fields, models, _
+from odoo.exceptions import UserError
+
+from enercoop_core.shares.members import Member
+from enercoop_core.shares.operations import Subscription
+
+from .core_adapter import core_errors, to_date, to_decimal, to_float
+
+STATES = [("draft", "Draft"), ("invoiced", "Invoiced"), ("paid", "Paid"),
+          ("done", "Shares issued"), ("cancelled", "Cancelled")]
+
+
+class EnercoopSubscriptionRequest(models.Model):
+    _name = "enercoop.subscription.request"
+    _inherit = ["mail.thread"]
+    _description = "Share subscription request"
+    _order = "date desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(required=True, copy=False, readonly=True, default="/")
+    date = fields.Date(required=True, default=fields.Date.context_today,
+                       readonly=True, states={"draft": [("readonly", False)]})
+    partner_id = fields.Many2one("res.partner", string="Subscriber", readonly=True,
+                                 states={"draft": [("readonly", False)]},
+                                 track_visibility="onchange")
+    new_name = fields.Char(string="New person's name", readonly=True,
+                           states={"draft": [("readonly", False)]},
+                           help="For a subscriber not yet in the contacts.")
+    new_email = fields.Char(string="New person's email", readonly=True,
+                            states={"draft": [("readonly", False)]})
+    lang = fields.Selection(related="partner_id.lang", readonly=True)
+    share_class_id = fields.Many2one("enercoop.share.class", string="Share class",
+                                     required=True, readonly=True,
+                                     states={"draft": [("readonly", False)]})
+    quantity = fields.Integer(required=True, default=1, readonly=True,
+                              states={"draft": [("readonly", False)]})
+    college_id = fields.Many2one("enercoop.college", string="College", readonly=True,
+                                 states={"draft": [("readonly", False)]},
+                                 help="College of a new member.")
+    unit_price = fields.Monetary(string="Nominal value", compute="_compute_amount")
+    amount = fields.Monetary(compute="_compute_amount")
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True,
+                             track_visibility="onchange", copy=False)
+    invoice_id = fields.Many2one("account.invoice", readonly=True, copy=False)
+    invoice_state = fields.Selection(related="invoice_id.state", readonly=True)
+    entry_ids = fields.One2many("enercoop.share.entry", "request_id", readonly=True,
+                                string="Register entries")
+    note = fields.Text(readonly=True, help="Why the shares could not be issued yet.")
+    company_id = fields.Many2one("res.company", required=True, readonly=True,
+                                 default=lambda self: self.env.user.company_id,
+                                 states={"draft": [("readonly", False)]})
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", "/") == "/":
+            vals["name"] = self.env["ir.sequence"].with_context(
+                force_company=vals.get("company_id") or self.env.user.company_id.id
+            ).next_by_code("enercoop.subscription.request") or "/"
+        request = super(EnercoopSubscriptionRequest, self).create(vals)
+        request._send("enercoop_coop_shares.mail_template_request_received")
+        return request
+
+    @api.depends("share_class_id", "quantity", "date")
+    def _compute_amount(self):
+        for request in self:
+            if not request.share_class_id or not request.date:
+                continue
+            try:
+                nominal = request.share_class_id.nominal_on(request.date)
+            except UserError:
+                continue
+            request.unit_price = to_float(nominal)
+            request.amount = to_float(nominal * request.quantity)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _send(self, xmlid):
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        for record in self:
+            if template and record.partner_id.email:
+                template.send_mail(record.id)
+
+    def _is_current_member(self, ledger):
+        number = self.partner_id.member_number
+        return bool(number) and number in {m.number for m in
+                                           ledger.memberships(active_only=True)}
+
+    def _core_subscription(self, ledger, day):
+        """The core operation this request asks for, on ``day``."""
+        self.ensure_one()
+        partner = self.partner_id
+        if self._is_current_member(ledger):
+            return Subscription(day, partner.member_number, self.share_class_id.code,
+                                self.quantity, ref=self.name)
+        if not self.college_id:
+            raise UserError(_("Choose the college of the new member %s.") % partner.name)
+        number = ledger.next_member_number()
+        entry = self.env["enercoop.share.entry"]
+        member = entry._core_member(partner, number)
+        return Subscription(day, number, self.share_class_id.code, self.quantity,
+                            new_member=member, college=self.college_id.code, ref=self.name)
+
+    # --- workflow ----------------------------------------------------------------------
+
+    @api.multi
+    def action_validate(self):
+        """Check the subscription with the core and issue the capital-release invoice."""
+        for request in self.filtered(lambda r: r.state == "draft"):
+            if not request.partner_id:
+                if not request.new_name:
+                    raise UserError(_("Give the subscriber: a contact or a new person's name."))
+                request.partner_id = self.env["res.partner"].create({
+                    "name": request.new_name, "email": request.new_email,
+                    "role_member": True, "company_id": request.company_id.id})
+            company = request.company_id
+            ledger = company._shares_ledger()
+            with core_errors():
+                ledger.check(request._core_subscription(ledger, to_date(request.date)))
+            nominal = request.share_class_id.nominal_on(request.date)
+            receivable = company._shares_role_account("member_capital_receivable")
+            capital = company._shares_role_account("capital_paid")
+            journal = self.env["account.journal"].search(
+                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+            invoice = self.env["account.invoice"].create({
+                "type": "out_invoice",
+                "partner_id": request.partner_id.id,
+                "account_id": receivable.id,
+                "journal_id": journal.id,
+                "company_id": company.id,
+                "date_invoice": request.date,
+                "origin": request.name,
+                "name": _("Share capital"),
+                "invoice_line_ids": [(0, 0, {
+                    "product_id": request.share_class_id.product_id.id,
+                    "name": _("%d share(s) of class %s (%s)") % (
+                        request.quantity, request.share_class_id.code,
+                        request.share_class_id.name),
+                    "account_id": capital.id,
+                    "quantity": request.quantity,
+                    "price_unit": to_float(nominal),
+                    "invoice_line_tax_ids": [(6, 0, [])],
+                })],
+            })
+            invoice.action_invoice_open()
+            request.write({"invoice_id": invoice.id, "state": "invoiced"})
+            request._send("enercoop_coop_shares.mail_template_subscription_invoice")
+        return True
+
+    @api.multi
+    def action_cancel(self):
+        for request in self:
+            if request.state in ("paid", "done"):
+                raise UserError(_("Request %s is paid: redeem the shares instead.")
+                                % request.name)
+            if request.invoice_id.state == "open":
+                request.invoice_id.action_invoice_cancel()
+        return self.write({"state": "cancelled"})
+
+    @api.multi
+    def _on_invoice_paid(self):
+        """The capital-release invoice is paid: enter the shares in the register."""
+        for request in self.filtered(lambda r: r.state == "invoiced"):
+            request.state = "paid"
+            request.action_issue_shares()
+
+    @api.multi
+    def action_issue_shares(self):
+        """Enter the subscription and its capital release (the invoice total) in the
+        register, dated on the payment; the core checks both."""
+        Entry = self.env["enercoop.share.entry"].sudo()
+        for request in self.filtered(lambda r: r.state == "paid"):
+            invoice = request.invoice_id
+            payments = invoice.payment_move_line_ids.mapped("date")
+            day = max(payments) if payments else fields.Date.context_today(self)
+            ledger = request.company_id._shares_ledger()
+            admitting = not request._is_current_member(ledger)
+            common = {"date": day, "partner_id": request.partner_id.id,
+                      "share_class_id": request.share_class_id.id,
+                      "company_id": request.company_id.id, "request_id": request.id,
+                      "invoice_id": invoice.id, "ref": request.name}
+            savepoint = self.env.cr.savepoint()
+            try:
+                with savepoint:
+                    Entry.create(dict(common, operation_type="subscription",
+                                      quantity=request.quantity, admission=admitting,
+                                      college_id=request.college_id.id if admitting else False))
+                    Entry.create(dict(common, operation_type="release",
+                                      amount=invoice.amount_total))
+            except UserError as exc:
+                request.note = str(exc.name)
+                request.message_post(body=_("Shares not issued: %s") % exc.name)
+                continue
+            request.write({"state": "done", "note": False})
+            request._send("enercoop_coop_shares.mail_template_shares_issued")
+        return True

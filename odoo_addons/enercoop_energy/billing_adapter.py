@@ -1,0 +1,126 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Adapter between Odoo records and ``enercoop_core.billing``: no rule, no rate here.
+
+- ``load_rates(env)`` / ``load_purchase_tariffs(env)``: the core's rate tables, with the
+  cooperative's offers and purchase grids named by system parameters (defaults: the grids
+  shipped with ``enercoop_core`` for the demo);
+- ``contract_versions(contract)``: a supply contract -> core ``Contract`` versions;
+- ``readings_by_point(env, points)``: meter readings -> core ``Reading`` objects per point;
+- ``bill_from_invoice(invoice)``: a stored energy invoice -> the core ``Bill`` the engine
+  needs as ``prior_bills`` (period, consumption and indexes, estimated flags);
+- ``period_bounds(text)``: ``YYYY-MM`` -> (first day, first day of the next month).
+"""
+import datetime as dt
+import json
+import os
+from decimal import Decimal
+from functools import lru_cache
+
+from enercoop_core.billing.cli import month
+from enercoop_core.billing.model import Bill, Contract
+from enercoop_core.billing.readings import from_records
+from enercoop_core.tariffs.purchase import PurchaseTariffs
+from enercoop_core.tariffs.rates import Rates
+
+PARAM_OFFERS = "enercoop_energy.offers_file"  # shared with supply_contract.py
+PARAM_PURCHASE_PRICES = "enercoop_energy.purchase_prices_csv"
+PARAM_PURCHASE_INDEX = "enercoop_energy.purchase_index_csv"
+
+
+def _demo(name):
+    import enercoop_core
+    return os.path.join(os.path.dirname(os.path.abspath(enercoop_core.__file__)), "billing",
+                        "data", "demo", name)
+
+
+def _param(env, key, default_name):
+    value = env["ir.config_parameter"].sudo().get_param(key)
+    return value or _demo(default_name)
+
+
+@lru_cache(None)
+def _rates(offers_path, mtime):
+    return Rates.load(offers_path)
+
+
+@lru_cache(None)
+def _tariffs(prices_path, index_path, mtime):
+    return PurchaseTariffs.from_csv(prices_path, index_path or None)
+
+
+def load_rates(env):
+    """TURPE and taxes bundled with the core plus the offers grid of ``PARAM_OFFERS``."""
+    path = _param(env, PARAM_OFFERS, "offers.csv")
+    return _rates(path, os.path.getmtime(path))
+
+
+def load_purchase_tariffs(env):
+    prices = _param(env, PARAM_PURCHASE_PRICES, "purchase_prices.csv")
+    index = _param(env, PARAM_PURCHASE_INDEX, "purchase_index.csv")
+    return _tariffs(prices, index, os.path.getmtime(prices))
+
+
+def period_bounds(text):
+    """``YYYY-MM`` -> (start, end) local dates, end exclusive (core's rule)."""
+    return month(text)
+
+
+def to_date(value):
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.strptime(value[:10], "%Y-%m-%d").date()
+
+
+def contract_versions(contract):
+    """Core ``Contract`` versions of a supply contract.
+
+    The contract's own ``_core_versions()`` when it keeps a history of versions, else one
+    version: the contract as it is. Odoo's ``date_end`` is the last day supplied; the core's
+    ``end`` is exclusive (the day after)."""
+    if hasattr(contract, "_core_versions"):
+        return contract._core_versions()
+    point = contract.delivery_point_id
+    end = to_date(contract.date_end)
+    return [Contract(
+        contract_id=contract.name or str(contract.id), prm=point.prm, fta=point.fta or "",
+        kva=int(point.subscribed_kva or 0), offer=contract.offer_code or "",
+        start=to_date(contract.date_start), end=end + dt.timedelta(days=1) if end else None,
+        company=contract.company_id.enercoop_code or "default",
+        offpeak=point.offpeak_hours or "", customer=contract.partner_id.name or "")]
+
+
+def readings_by_point(env, points, direction=None):
+    """{point id: [core Reading]} of ``enercoop.meter.reading`` rows (one row per register):
+    the rows go back to the flow records they came from (``to_core_records``) and through the
+    core's ``readings.from_records`` (corrections and cancellations applied there)."""
+    domain = [("delivery_point_id", "in", points.ids)]
+    if direction:
+        domain.append(("direction", "=", direction))
+    rows = env["enercoop.meter.reading"].sudo().search(domain, order="date, id")
+    by_point = {p.id: [] for p in points}
+    for row in rows:
+        by_point[row.delivery_point_id.id].append(row.id)
+    return {point_id: from_records(rows.browse(ids).to_core_records()) if ids else []
+            for point_id, ids in by_point.items()}
+
+
+def _json_dict(text):
+    return {k: int(v) for k, v in json.loads(text or "{}").items()}
+
+
+def bill_from_invoice(invoice):
+    """The core ``Bill`` of a stored energy invoice, as ``prior_bills`` needs it."""
+    zero = Decimal("0.00")
+    return Bill(
+        contract_id=invoice.energy_contract_id.name or str(invoice.energy_contract_id.id),
+        prm=invoice.delivery_point_id.prm,
+        period_start=to_date(invoice.energy_period_start),
+        period_end=to_date(invoice.energy_period_end) + dt.timedelta(days=1),  # exclusive
+        lines=(), vat=(),
+        total_excl_vat=zero, total_vat=zero, total=zero, estimated=invoice.energy_estimated,
+        consumption_wh=_json_dict(invoice.energy_consumption_json),
+        start_index_wh=_json_dict(invoice.energy_start_index_json),
+        end_index_wh=_json_dict(invoice.energy_end_index_json),
+        end_estimated=invoice.energy_end_estimated)

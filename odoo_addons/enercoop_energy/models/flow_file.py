@@ -1,0 +1,444 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import threading
+
+from odoo import _, api, fields, models
+
+from enercoop_core import flows
+from enercoop_core.billing.contract_events import contract_effect
+from enercoop_core.billing.readings import from_record
+from enercoop_core.errors import EnercoopError
+from enercoop_core.tariffs.turpe import FTA_CLASSES
+
+_logger = logging.getLogger(__name__)
+
+XSD_PARAM = "enercoop_energy.xsd_dir"
+STATES = [("imported", "Imported"), ("partially", "Partially imported"),
+          ("rejected", "Rejected")]
+SOURCES = [("upload", "Upload"), ("folder", "Folder"), ("demo", "Demo data")]
+
+
+def local_day(instant):
+    """The local calendar day of an ISO instant written with its offset (Europe/Paris)."""
+    return instant[:10] if instant else False
+
+
+def utc_naive(instant):
+    """ISO instant with offset -> naive UTC datetime string for a Datetime field."""
+    if not instant:
+        return False
+    try:
+        moment = dt.datetime.strptime(instant[:19], "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        try:
+            moment = dt.datetime.strptime(instant[:10], "%Y-%m-%d")
+        except ValueError:
+            return False
+        return fields.Datetime.to_string(moment)
+    offset = instant[19:].replace(":", "")
+    if offset and offset not in ("Z",) and offset[0] in "+-" and len(offset) >= 5:
+        sign = 1 if offset[0] == "+" else -1
+        moment -= sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+    return fields.Datetime.to_string(moment)
+
+
+class FlowFile(models.Model):
+    """An Enedis flow file (XML or zip) imported once, with what came out of it."""
+
+    _name = "enercoop.flow.file"
+    _description = "Flow file"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+    _rec_name = "name"
+
+    name = fields.Char(string="File name", required=True, readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True,
+                                    ondelete="set null")
+    checksum = fields.Char(string="SHA-1", index=True, readonly=True)
+    kind = fields.Char(string="Kind", readonly=True, help="R15, R151, R171, R50, C15, F15, F12.")
+    version = fields.Char(string="Version", readonly=True)
+    emitter = fields.Char(string="Emitter", readonly=True)
+    document_count = fields.Integer(string="Documents", readonly=True)
+    record_count = fields.Integer(string="Records", readonly=True,
+                                  help="Records read from the file by the flows engine.")
+    new_count = fields.Integer(string="New", readonly=True,
+                               help="Records created at the last import of the file.")
+    known_count = fields.Integer(string="Already known", readonly=True,
+                                 help="Records found already imported (same key).")
+    rejected_count = fields.Integer(string="Rejected", readonly=True)
+    state = fields.Selection(STATES, string="Status", readonly=True, index=True,
+                             track_visibility="onchange")
+    source = fields.Selection(SOURCES, string="Source", readonly=True, default="upload")
+    date_import = fields.Datetime(string="Imported on", readonly=True)
+    rejection_ids = fields.One2many("enercoop.flow.rejection", "flow_file_id",
+                                    string="Rejections", readonly=True)
+    reading_ids = fields.One2many("enercoop.meter.reading", "flow_file_id",
+                                  string="Readings", readonly=True)
+    event_ids = fields.One2many("enercoop.contract.event", "flow_file_id",
+                                string="Contract events", readonly=True)
+    network_line_ids = fields.One2many("enercoop.network.invoice.line", "flow_file_id",
+                                       string="Network invoice lines", readonly=True)
+    curve_ids = fields.One2many("enercoop.load.curve", "flow_file_id",
+                                string="Load curves", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
+                                 default=lambda self: self.env.user.company_id)
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def import_files(self, files, key=None, iv=None, company=None, source="upload"):
+        """Import ``files`` = [(file name, bytes)]; return the flow file records.
+
+        Each file is imported in its own savepoint: a file that breaks never takes the
+        records of the others with it. A file already imported (same content, same company)
+        is imported again into its existing record: records already known are skipped.
+        """
+        company = company or self.env.user.company_id
+        result = self.browse()
+        tmp = tempfile.mkdtemp(prefix="enercoop-flows-")
+        try:
+            for name, data in files:
+                result |= self._import_one(name, data, tmp, key, iv, company, source)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return result
+
+    @api.model
+    def import_paths(self, paths, key=None, iv=None, company=None, source="folder"):
+        files = []
+        for path in paths:
+            with open(path, "rb") as handle:
+                files.append((os.path.basename(path), handle.read()))
+        return self.import_files(files, key=key, iv=iv, company=company, source=source)
+
+    @api.model
+    def _demo_import_core_flows(self):
+        """Demo data: import the flow files bundled with enercoop_core (read through it)."""
+        from enercoop_core.demo import flow_files
+        return self.import_paths(flow_files(), source="demo")
+
+    @api.model
+    def _cron_import_folder(self):
+        """Scheduled action: import the files dropped in each company's flow folder and
+        move each one to ``processed/`` (or ``rejected/`` when nothing could be used)."""
+        companies = self.env["res.company"].sudo().search([("enercoop_flow_folder", "!=", False)])
+        done = self.browse()
+        for company in companies:
+            folder = company.enercoop_flow_folder
+            if not os.path.isdir(folder):
+                _logger.warning("flow folder %s of %s does not exist", folder, company.name)
+                continue
+            for entry in sorted(os.listdir(folder)):
+                path = os.path.join(folder, entry)
+                if entry.startswith(".") or not os.path.isfile(path):
+                    continue
+                flow_file = self.sudo().import_paths([path], company=company, source="folder")
+                done |= flow_file
+                target = os.path.join(
+                    folder, "rejected" if flow_file.state == "rejected" else "processed")
+                os.makedirs(target, exist_ok=True)
+                shutil.move(path, os.path.join(target, entry))
+                if not getattr(threading.currentThread(), "testing", False):
+                    self.env.cr.commit()  # a file moved is a file whose import is kept
+        return done
+
+    # ------------------------------------------------------------------ one file
+    def _import_one(self, name, data, tmp, key, iv, company, source):
+        checksum = hashlib.sha1(data).hexdigest()
+        flow_file = self.search([("checksum", "=", checksum), ("company_id", "=", company.id)],
+                                limit=1)
+        if not flow_file:
+            flow_file = self.create({"name": name, "checksum": checksum, "source": source,
+                                     "company_id": company.id})
+            attachment = self.env["ir.attachment"].create({
+                "name": name, "datas_fname": name, "datas": base64.b64encode(data),
+                "res_model": self._name, "res_id": flow_file.id})
+            flow_file.attachment_id = attachment
+        path = os.path.join(tmp, "%d-%s" % (flow_file.id, os.path.basename(name) or "flow"))
+        with open(path, "wb") as handle:
+            handle.write(data)
+        try:
+            with self.env.cr.savepoint():
+                summary = flow_file._process(path, key, iv)
+        except Exception as error:  # keep the file, say why, lose nothing else
+            _logger.exception("flow file %s could not be imported", name)
+            summary = {"rejections": [{"reason": _("Import failed: %s") % error}],
+                       "records": 0, "new": 0, "known": 0, "documents": []}
+        flow_file._write_summary(summary)
+        return flow_file
+
+    def _write_summary(self, summary):
+        self.ensure_one()
+        docs = summary["documents"]
+        kinds = sorted({d.kind for d in docs if d.kind})
+        versions = sorted({d.version for d in docs if d.version})
+        emitters = sorted({d.emitter for d in docs if d.emitter})
+        rejections = summary["rejections"]
+        used = summary["new"] + summary["known"]
+        if not rejections:
+            state = "imported"
+        elif used:
+            state = "partially"
+        else:
+            state = "rejected"
+        self.rejection_ids.sudo().unlink()
+        self.write({
+            "kind": ", ".join(kinds), "version": ", ".join(versions),
+            "emitter": ", ".join(emitters), "document_count": len(docs),
+            "record_count": summary["records"], "new_count": summary["new"],
+            "known_count": summary["known"], "rejected_count": len(rejections),
+            "state": state, "date_import": fields.Datetime.now(),
+            "rejection_ids": [(0, 0, {
+                "member": r.get("member"), "record": r.get("record"), "path": r.get("path"),
+                "reason": r["reason"]}) for r in rejections],
+        })
+
+    def _process(self, path, key, iv):
+        """Parse ``path`` with the core and write its records; return the counts."""
+        self.ensure_one()
+        xsd_dir = self.env["ir.config_parameter"].sudo().get_param(XSD_PARAM) or None
+        run = flows.parse([path], key=key or None, iv=iv or None, xsd_dir=xsd_dir)
+        buckets = {"index_reading": [], "contract_event": [], "network_invoice_line": [],
+                   "curve": []}
+        rejections = []
+        records = 0
+        for record in run:
+            records += 1
+            family = record["family"] if isinstance(record, dict) else record.family
+            if family in buckets:
+                buckets[family].append(record)
+            else:
+                rejections.append(self._rejection(record, _("unsupported record family %s")
+                                                  % family))
+        for rejection in run.rejected:
+            rejections.append({"member": rejection.member, "record": rejection.record,
+                               "path": rejection.path, "reason": rejection.reason})
+        new = known = 0
+        for family, method in (("index_reading", self._import_readings),
+                               ("curve", self._import_curves),
+                               ("network_invoice_line", self._import_network_lines),
+                               ("contract_event", self._import_events)):
+            if buckets[family]:
+                created, skipped, refused = method(buckets[family])
+                new += created
+                known += skipped
+                rejections.extend(refused)
+        return {"records": records, "new": new, "known": known, "rejections": rejections,
+                "documents": run.documents}
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _rejection(record, reason):
+        source = (record.get("source") if isinstance(record, dict)
+                  else getattr(record, "source", None)) or {}
+        prm = record.get("prm") if isinstance(record, dict) else getattr(record, "prm", None)
+        return {"member": source.get("member"), "record": prm, "path": None, "reason": reason}
+
+    def _points(self, prms):
+        """{PRM: delivery point} among the points of the file's company and its children
+        (the file's own company first)."""
+        points = self.env["enercoop.delivery.point"].search(
+            [("prm", "in", list(prms)), ("company_id", "child_of", self.company_id.id)])
+        found = {}
+        for point in points.sorted(lambda p: p.company_id != self.company_id):
+            found.setdefault(point.prm, point)
+        return found
+
+    def _existing_keys(self, model, keys):
+        """The keys of ``keys`` already recorded in ``model`` (any company the user sees)."""
+        if not keys:
+            return set()
+        table = self.env[model]._table
+        self.env.cr.execute("SELECT key, company_id FROM %s WHERE key = ANY(%%s)" % table,
+                            (list(keys),))
+        return {(row[0], row[1]) for row in self.env.cr.fetchall()}
+
+    def _unknown_point(self, record):
+        return self._rejection(record, _("unknown delivery point: PRM %s is not recorded in %s")
+                               % (record.get("prm") if isinstance(record, dict)
+                                  else record.prm, self.company_id.name))
+
+    # ------------------------------------------------------------------ families
+    def _import_readings(self, records):
+        Reading = self.env["enercoop.meter.reading"]
+        points = self._points({r["prm"] for r in records})
+        refused, rows = [], []
+        for record in records:
+            point = points.get(record["prm"])
+            if not point:
+                refused.append(self._unknown_point(record))
+                continue
+            try:
+                reading = from_record(record)
+            except EnercoopError as error:
+                refused.append(self._rejection(record, str(error)))
+                continue
+            if not reading.registers:
+                refused.append(self._rejection(record, _("no active-energy index register")))
+                continue
+            measure = {(r.get("owner"), r.get("time_class"), r.get("direction")):
+                       r.get("measure_class") for r in record.get("registers") or []}
+            for register in reading.registers:
+                ident = (register.owner, register.time_class, register.direction)
+                rows.append({
+                    "key": "%s|%s|%s|%s" % ((record["key"],) + ident),
+                    "record_key": record["key"], "prm": record["prm"],
+                    "delivery_point_id": point.id, "company_id": point.company_id.id,
+                    "date": reading.day.isoformat(), "instant": record.get("date"),
+                    "reading_id": record.get("reading_id"),
+                    "nature": record.get("nature") if record.get("nature") in (
+                        "real", "estimated", "self_read", "corrected") else False,
+                    "nature_code": record.get("nature_code"), "reason": record.get("reason"),
+                    "status": record.get("status"), "owner": register.owner,
+                    "time_class": register.time_class, "measure_class": measure.get(ident),
+                    "direction": register.direction, "value_wh": register.wh,
+                    "value_kwh": register.wh / 1000.0, "digits": register.digits or 0,
+                    "rollover": bool(register.rollover),
+                    "meter_serial": reading.meter_serial or record.get("meter_serial"),
+                    "fta": record.get("fta"),
+                    "subscribed_kva": float(record.get("subscribed_kva") or 0.0),
+                    "flow": record.get("flow"), "flow_file_id": self.id})
+        created, known = self._create_new(Reading, rows, group="record_key")
+        return created, known, refused
+
+    def _create_new(self, model, rows, group="key"):
+        """Create the rows whose (key, company) is not recorded yet. Returns the numbers
+        of flow records (rows grouped by ``group``) created and found already known."""
+        existing = self._existing_keys(model._name, {row["key"] for row in rows})
+        created, known, seen = set(), set(), set()
+        for row in rows:
+            ident = (row["key"], row["company_id"])
+            if ident in existing or ident in seen:
+                known.add(row[group])
+                continue
+            seen.add(ident)
+            model.create(row)
+            created.add(row[group])
+        return len(created), len(known - created)
+
+    def _import_curves(self, curves):
+        points = self._points({c.prm for c in curves})
+        refused, rows = [], []
+        for curve in curves:
+            point = points.get(curve.prm)
+            if not point:
+                refused.append(self._unknown_point(curve))
+                continue
+            missing = int((curve.quality == -1).sum())
+            rows.append({
+                "key": curve.key, "prm": curve.prm, "delivery_point_id": point.id,
+                "company_id": point.company_id.id,
+                "date_start": curve.dates[0] if curve.dates else False,
+                "date_end": curve.dates[-1] if curve.dates else False,
+                "step_minutes": curve.step_minutes, "point_count": len(curve.instants),
+                "missing_count": missing, "energy_kwh": curve.energy_wh() / 1000.0,
+                "direction": curve.direction, "flow_file_id": self.id})
+        created, known = self._create_new(self.env["enercoop.load.curve"], rows)
+        return created, known, refused
+
+    def _import_network_lines(self, records):
+        points = self._points({r["prm"] for r in records if r.get("prm")})
+        rows = []
+        for record in records:
+            point = points.get(record.get("prm"))
+            rows.append({
+                "key": record["key"], "flow": record.get("flow"),
+                "invoice_number": record.get("invoice_number"),
+                "invoice_date": local_day(record.get("invoice_date")),
+                "valuation_id": record.get("valuation_id"),
+                "billing_type": record.get("billing_type"), "prm": record.get("prm"),
+                "delivery_point_id": point.id if point else False,
+                "company_id": point.company_id.id if point else self.company_id.id,
+                "item_id": record.get("item_id"), "label": record.get("label"),
+                "nature_code": record.get("nature_code"), "category": record.get("category"),
+                "date_start": local_day(record.get("start")),
+                "date_end": local_day(record.get("end")),
+                "quantity": float(record["quantity"]) if record.get("quantity") else 0.0,
+                "unit": record.get("unit"),
+                "unit_price": float(record["unit_price"]) if record.get("unit_price") else 0.0,
+                "amount": float(record["amount"]) if record.get("amount") else 0.0,
+                "vat_rate": record.get("vat_rate"), "fta": record.get("fta"),
+                "record_json": json.dumps(flows.as_dict(record), sort_keys=True, default=str),
+                "flow_file_id": self.id})
+        created, known = self._create_new(self.env["enercoop.network.invoice.line"], rows)
+        return created, known, []
+
+    def _import_events(self, records):
+        Event = self.env["enercoop.contract.event"]
+        points = self._points({r["prm"] for r in records})
+        refused = []
+        created = known = 0
+        existing = self._existing_keys(Event._name, {r["key"] for r in records})
+        for record in sorted(records, key=lambda r: r.get("date") or ""):
+            point = points.get(record["prm"])
+            if not point:
+                refused.append(self._unknown_point(record))
+                continue
+            if (record["key"], point.company_id.id) in existing:
+                known += 1
+                continue
+            reason = self._apply_event(record, point)
+            if reason:
+                refused.append(self._rejection(record, reason))
+                continue
+            existing.add((record["key"], point.company_id.id))
+            created += 1
+        return created, known, refused
+
+    def _apply_event(self, record, point):
+        """Apply one C15 event to the point and its contract; a reason when refused."""
+        code = record.get("event")
+        effect = contract_effect(code)
+        fta = record.get("fta")
+        if fta and fta not in FTA_CLASSES:
+            return _("unknown FTA %s in event %s") % (fta, code)
+        day = local_day(record.get("date"))
+        contracts = point.contract_ids.sorted(lambda c: (c.date_start, c.id), reverse=True)
+        contract = self.env["enercoop.supply.contract"]
+        if effect == "activate":
+            contract = contracts.filtered(lambda c: c.state == "draft")[:1] or contracts[:1]
+            if not contract:
+                return _("event %s: no supply contract to activate on PRM %s") % (
+                    code, point.prm)
+            contract.action_activate(date=day)
+        elif effect == "terminate":
+            contract = contracts.filtered(lambda c: c.state == "active")[:1]
+            if not contract:
+                return _("event %s: no active supply contract on PRM %s") % (code, point.prm)
+            last_day = fields.Date.from_string(day) - dt.timedelta(days=1)
+            contract.action_terminate(date=fields.Date.to_string(
+                max(last_day, fields.Date.from_string(contract.date_start))))
+        else:
+            contract = contracts.filtered(lambda c: c.state == "active")[:1]
+        changes = {}
+        if fta and fta != point.fta:
+            changes["fta"] = fta
+        kva = record.get("subscribed_kva")
+        if kva and int(float(kva)) != point.subscribed_kva:
+            changes["subscribed_kva"] = int(float(kva))
+        if changes and effect != "terminate":
+            point.write(changes)
+        self.env["enercoop.contract.event"].create({
+            "key": record["key"], "prm": record["prm"], "date": utc_naive(record.get("date")),
+            "event_code": code, "event_type": record.get("event_type"),
+            "effect": effect or "none", "fta": fta,
+            "subscribed_kva": float(kva or 0.0),
+            "contract_state": record.get("contract_state"),
+            "contract_id": contract.id or False, "delivery_point_id": point.id,
+            "flow_file_id": self.id, "company_id": point.company_id.id})
+        return None
+
+    @api.multi
+    def action_reimport(self):
+        """Import the stored file again (after adding missing delivery points, say)."""
+        for flow_file in self.filtered("attachment_id"):
+            data = base64.b64decode(flow_file.attachment_id.datas)
+            self.import_files([(flow_file.name, data)], company=flow_file.company_id,
+                              source=flow_file.source)
+        return True

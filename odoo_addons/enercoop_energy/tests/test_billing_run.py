@@ -1,0 +1,151 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Flow import -> contract -> billing run -> draft invoices equal to the core's bills."""
+from decimal import Decimal
+
+from odoo.tests import common
+
+from enercoop_core.billing.engine import bill_contract
+
+from .. import billing_adapter as adapter
+from .billing_common import PRMS, BillingCase, cents
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestBillingRun(BillingCase):
+
+    def setUp(self):
+        super(TestBillingRun, self).setUp()
+        self.point_base = self.create_point(PRMS["30001000000001"], "BTINFCU4", 6,
+                                            "22:00-06:00")
+        self.point_hphc = self.create_point(PRMS["30001000000002"], "BTINFMU4", 9,
+                                            "01:00-07:00;12:30-14:30")
+        self.contract_base = self.create_contract(self.point_base, "BASE")
+        self.contract_hphc = self.create_contract(self.point_hphc, "HPHC")
+        self.import_flows()
+        self.rates = adapter.load_rates(self.env)
+
+    def core_bill(self, contract, period, prior=()):
+        start, end = adapter.period_bounds(period)
+        return bill_contract(adapter.contract_versions(contract),
+                             self.core_readings(contract.delivery_point_id.prm), start, end,
+                             self.rates, prior_bills=prior)
+
+    def invoice_of(self, run, contract):
+        line = run.line_ids.filtered(lambda l: l.contract_id == contract)
+        self.assertEqual(line.state, "billed", line.message)
+        return line.invoice_id
+
+    def test_invoice_equals_core_bill_to_the_cent(self):
+        run = self.run_billing("2025-10")
+        self.assertEqual(run.state, "done")
+        invoice = self.invoice_of(run, self.contract_base)
+        bill = self.core_bill(self.contract_base, "2025-10")
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.type, "out_invoice")
+        self.assertFalse(invoice.energy_estimated)
+        self.assertEqual(len(invoice.invoice_line_ids), len(bill.lines))
+        self.assertEqual(cents(invoice.amount_untaxed), bill.total_excl_vat)
+        self.assertEqual(cents(invoice.amount_tax), bill.total_vat)
+        self.assertEqual(cents(invoice.amount_total), bill.total)
+        for line, core in zip(invoice.invoice_line_ids.sorted("sequence"), bill.lines):
+            self.assertEqual(line.energy_code, core.code)
+            self.assertEqual(cents(line.price_subtotal), core.amount)
+            self.assertEqual(Decimal(str(line.quantity)), core.quantity)
+            taxes = line.invoice_line_tax_ids
+            self.assertEqual(len(taxes), 1)
+            self.assertEqual(Decimal(str(taxes.amount)), core.vat_rate)
+            self.assertEqual(taxes.type_tax_use, "sale")
+        # the subscription: 13.00 EUR/month (example grid from 2025-08-01) spread over
+        # October's 31 days: 13.00 / 31 = 0.41935484 EUR/day (1e-8), x 31 days = 13.00
+        sub = invoice.invoice_line_ids.filtered(lambda l: l.energy_code == "subscription")
+        self.assertAlmostEqual(sub.price_unit, 0.41935484, places=8)
+        self.assertEqual(sub.quantity, 31)
+        self.assertEqual(cents(sub.price_subtotal), Decimal("13.00"))
+        # energy per time class on the invoice: end index - start index
+        details = invoice.energy_detail_ids
+        self.assertEqual(set(details.mapped("time_class")), set(bill.consumption_wh))
+        for detail in details:
+            self.assertAlmostEqual(detail.end_index_kwh - detail.start_index_kwh,
+                                   detail.consumption_kwh, places=3)
+            self.assertEqual(Decimal(str(detail.consumption_kwh)) * 1000,
+                             Decimal(bill.consumption_wh[detail.time_class]))
+        energy = invoice.invoice_line_ids.filtered(lambda l: l.energy_code == "energy_BASE")
+        self.assertEqual(Decimal(str(energy.quantity)) * 1000,
+                         sum(bill.consumption_wh.values()))
+        # VAT of the period: every line at 20 % after 2025-08-01 (core table vat.csv)
+        self.assertEqual(set(invoice.tax_line_ids.mapped("amount")),
+                         {float(v.amount) for v in bill.vat})
+
+    def test_estimated_bill_then_true_up(self):
+        october = self.run_billing("2025-10")
+        estimated = self.invoice_of(october, self.contract_hphc)
+        core_october = self.core_bill(self.contract_hphc, "2025-10")
+        self.assertTrue(core_october.estimated)
+        self.assertTrue(estimated.energy_estimated)
+        self.assertTrue(all(estimated.invoice_line_ids.filtered(
+            lambda l: l.energy_kind == "energy").mapped("energy_estimated")))
+        self.assertEqual(cents(estimated.amount_total), core_october.total)
+
+        november = self.run_billing("2025-11")
+        trued_up = self.invoice_of(november, self.contract_hphc)
+        core_november = self.core_bill(self.contract_hphc, "2025-11", prior=[core_october])
+        self.assertFalse(core_november.estimated)
+        self.assertTrue(any(l.true_up for l in core_november.lines))
+        self.assertFalse(trued_up.energy_estimated)
+        self.assertTrue(trued_up.energy_true_up)
+        true_up_lines = trued_up.invoice_line_ids.filtered("energy_true_up")
+        self.assertEqual(len(true_up_lines), len([l for l in core_november.lines if l.true_up]))
+        # the true-up lines correct October for October's own dates
+        self.assertEqual(set(true_up_lines.mapped("energy_period_start")), {"2025-10-01"})
+        sign = -1 if trued_up.type == "out_refund" else 1
+        self.assertEqual(cents(trued_up.amount_total) * sign, core_november.total)
+
+    def test_batches_progress_and_log_of_contracts_not_billed(self):
+        orphan_point = self.create_point("30009100000099", "BTINFCU4", 6)
+        orphan = self.create_contract(orphan_point, "BASE")
+        run = self.Run.create({"period": "2025-10", "company_id": self.company.id,
+                               "batch_size": 1})
+        run.action_start()
+        mine = run.line_ids.filtered(lambda l: l.contract_id in (
+            self.contract_base | self.contract_hphc | orphan))
+        self.assertEqual(len(mine), 3)
+        total = run.contract_count
+        self.assertEqual(run.pending_count, total)
+        self.assertEqual(run.process_batch(), 1)
+        run.invalidate_cache()
+        self.assertEqual(run.pending_count, total - 1)
+        self.assertAlmostEqual(run.progress, 100.0 / total)
+        self.assertEqual(run.state, "running")
+        run.action_run_all()
+        run.invalidate_cache()
+        self.assertEqual(run.state, "done")
+        self.assertEqual(run.pending_count, 0)
+        failed = run.line_ids.filtered(lambda l: l.contract_id == orphan)
+        self.assertEqual(failed.state, "error")
+        self.assertIn("InputError", failed.message)
+        self.assertIn("no index", failed.message)
+        self.assertFalse(failed.invoice_id)
+        # the others went on
+        self.assertEqual(run.line_ids.filtered(
+            lambda l: l.contract_id == self.contract_base).state, "billed")
+        # billing the month again bills nothing twice
+        again = self.run_billing("2025-10")
+        self.assertFalse(again.line_ids.filtered(
+            lambda l: l.contract_id in (self.contract_base | self.contract_hphc)))
+
+    def test_cron_processes_running_runs(self):
+        run = self.Run.create({"period": "2025-10", "company_id": self.company.id})
+        run.action_start()
+        self.Run._cron_process_runs(time_budget=120)
+        self.assertEqual(run.state, "done")
+        self.assertTrue(run.invoice_ids)
+
+    def test_energy_report_shows_the_prm_and_detail(self):
+        run = self.run_billing("2025-10")
+        invoice = self.invoice_of(run, self.contract_base)
+        report = self.env.ref("enercoop_energy.action_report_energy_invoice")
+        html = report.render_qweb_html(invoice.ids)[0].decode("utf-8")
+        self.assertIn(self.point_base.prm, html)
+        self.assertIn("energy_detail_table", html)
+        self.assertIn("subscription", html)
