@@ -97,24 +97,9 @@ done
 log "starting Odoo on $URL (log: $SERVER_LOG)"
 odoo_run -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --workers=0 >"$SERVER_LOG" 2>&1 &
 ODOO_PID=$!
-python3 - "$URL" "$ODOO_PID" <<'PY' || die "Odoo did not start (log: $SERVER_LOG)"
-import os, sys, time, urllib.request
-url, pid = sys.argv[1], int(sys.argv[2])
-deadline = time.monotonic() + 180
-while time.monotonic() < deadline:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        sys.exit(1)
-    try:
-        with urllib.request.urlopen(url + "/web/login", timeout=5) as answer:
-            if answer.status == 200:
-                sys.exit(0)
-    except OSError:
-        pass
-    time.sleep(0.5)
-sys.exit(1)
-PY
+# first request only once the registry is loaded (see the script for the race it avoids)
+python3 "$REPO/scripts/wait_for_odoo.py" "$URL" "$ODOO_PID" "$SERVER_LOG" 180 \
+  || die "Odoo did not start (log: $SERVER_LOG)"
 
 # The core on its own, end to end: the bundled sample flows -> bills and purchase invoices.
 echo

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
-import urllib.request
+import sys
 import xmlrpc.client
 from pathlib import Path
 
@@ -72,20 +71,12 @@ def odoo_url(odoo_db: str):
         Path(pidfile).write_text(str(server.pid))
     url = "http://127.0.0.1:%d" % port
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if server.poll() is not None:
-                pytest.fail("Odoo exited with code %s; see %s" % (server.returncode, log_path))
-            try:
-                with urllib.request.urlopen(url + "/web/login", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("Odoo did not answer within %d s; see %s"
-                            % (SERVER_START_TIMEOUT_S, log_path))
-            time.sleep(0.5)
+        # waits for the end of the registry load before the first request (see the script)
+        waited = subprocess.run([sys.executable, str(REPO / "scripts" / "wait_for_odoo.py"), url,
+                                 str(server.pid), str(log_path), str(SERVER_START_TIMEOUT_S)])
+        if waited.returncode != 0:
+            pytest.fail("Odoo did not start (exit %s) or did not answer within %d s; see %s"
+                        % (server.poll(), SERVER_START_TIMEOUT_S, log_path))
         yield url
     finally:
         server.terminate()
