@@ -143,7 +143,9 @@ install_addons() {
   local db=$1 logfile=$2; shift 2
   ensure_template || return 1
   clone_db "$TEMPLATE_DB" "$db" || return 1
-  run env PATH="$(odoo_env_path)" PYTHONWARNINGS=ignore "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" \
+  # bounded: a test stuck on a lock must fail the layer, not hang CI
+  run timeout --kill-after=30 "${ENERCOOP_ODOO_TIMEOUT:-1800}" \
+    env PATH="$(odoo_env_path)" PYTHONWARNINGS=ignore "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" \
     -i "$(project_addons)" --stop-after-init --http-port="$(free_port)" "$@" >"$logfile" 2>&1
 }
 
