@@ -10,6 +10,7 @@ import tempfile
 import threading
 
 from odoo import _, api, fields, models
+from odoo.models import MAGIC_COLUMNS
 
 from enercoop_core import flows
 from enercoop_core.billing.contract_events import contract_effect
@@ -23,6 +24,9 @@ XSD_PARAM = "enercoop_energy.xsd_dir"
 STATES = [("imported", "Imported"), ("partially", "Partially imported"),
           ("rejected", "Rejected")]
 SOURCES = [("upload", "Upload"), ("folder", "Folder"), ("demo", "Demo data")]
+DEMO_FLOWS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                              "demo", "flows")
+CHUNK = 1000  # rows per INSERT statement / keys per look-up query
 
 
 def local_day(instant):
@@ -124,6 +128,14 @@ class FlowFile(models.Model):
         return self.import_paths(flow_files(), source="demo")
 
     @api.model
+    def _demo_import_addon_flows(self):
+        """Demo data: import this addon's demo flow files (``demo/flows/``, written by
+        ``demo/make_demo_flows.py``) in name order: C15, F15, R15, R50."""
+        paths = sorted(os.path.join(DEMO_FLOWS_DIR, name) for name in os.listdir(DEMO_FLOWS_DIR)
+                       if name.lower().endswith((".xml", ".zip")))
+        return self.import_paths(paths, source="demo")
+
+    @api.model
     def _cron_import_folder(self):
         """Scheduled action: import the files dropped in each company's flow folder and
         move each one to ``processed/`` (or ``rejected/`` when nothing could be used)."""
@@ -156,9 +168,13 @@ class FlowFile(models.Model):
         if not flow_file:
             flow_file = self.create({"name": name, "checksum": checksum, "source": source,
                                      "company_id": company.id})
-            attachment = self.env["ir.attachment"].create({
-                "name": name, "datas_fname": name, "datas": base64.b64encode(data),
-                "res_model": self._name, "res_id": flow_file.id})
+            values = {"name": name, "datas_fname": name, "datas": base64.b64encode(data),
+                      "res_model": self._name, "res_id": flow_file.id}
+            if name.lower().endswith(".xml"):
+                # application/xml (RFC 7303), not text/xml: Odoo copies the text of text/*
+                # attachments into a search column, tens of MB for a large flow
+                values["mimetype"] = "application/xml"
+            attachment = self.env["ir.attachment"].create(values)
             flow_file.attachment_id = attachment
         path = os.path.join(tmp, "%d-%s" % (flow_file.id, os.path.basename(name) or "flow"))
         with open(path, "wb") as handle:
@@ -242,9 +258,15 @@ class FlowFile(models.Model):
 
     def _points(self, prms):
         """{PRM: delivery point} among the points of the file's company and its children
-        (the file's own company first)."""
-        points = self.env["enercoop.delivery.point"].search(
-            [("prm", "in", list(prms)), ("company_id", "child_of", self.company_id.id)])
+        (the file's own company first); one search per ``CHUNK`` PRMs."""
+        Point = self.env["enercoop.delivery.point"]
+        wanted = sorted(prms)
+        points = Point.browse()
+        for start in range(0, len(wanted), CHUNK):
+            points |= Point.search([("prm", "in", wanted[start:start + CHUNK]),
+                                    ("company_id", "child_of", self.company_id.id)])
+        # read the PRM and company only, not every column of thousands of points
+        points = points.with_context(prefetch_fields=False)
         found = {}
         for point in points.sorted(lambda p: p.company_id != self.company_id):
             found.setdefault(point.prm, point)
@@ -255,9 +277,13 @@ class FlowFile(models.Model):
         if not keys:
             return set()
         table = self.env[model]._table
-        self.env.cr.execute("SELECT key, company_id FROM %s WHERE key = ANY(%%s)" % table,
-                            (list(keys),))
-        return {(row[0], row[1]) for row in self.env.cr.fetchall()}
+        keys = sorted(keys)
+        found = set()
+        for start in range(0, len(keys), CHUNK):
+            self.env.cr.execute("SELECT key, company_id FROM %s WHERE key = ANY(%%s)" % table,
+                                (keys[start:start + CHUNK],))
+            found.update((row[0], row[1]) for row in self.env.cr.fetchall())
+        return found
 
     def _unknown_point(self, record):
         return self._rejection(record, _("unknown delivery point: PRM %s is not recorded in %s")
@@ -269,9 +295,10 @@ class FlowFile(models.Model):
         Reading = self.env["enercoop.meter.reading"]
         points = self._points({r["prm"] for r in records})
         refused, rows = [], []
+        point_ids = {prm: (point.id, point.company_id.id) for prm, point in points.items()}
         for record in records:
-            point = points.get(record["prm"])
-            if not point:
+            ids = point_ids.get(record["prm"])
+            if not ids:
                 refused.append(self._unknown_point(record))
                 continue
             try:
@@ -289,7 +316,7 @@ class FlowFile(models.Model):
                 rows.append({
                     "key": "%s|%s|%s|%s" % ((record["key"],) + ident),
                     "record_key": record["key"], "prm": record["prm"],
-                    "delivery_point_id": point.id, "company_id": point.company_id.id,
+                    "delivery_point_id": ids[0], "company_id": ids[1],
                     "date": reading.day.isoformat(), "instant": record.get("date"),
                     "reading_id": record.get("reading_id"),
                     "nature": record.get("nature") if record.get("nature") in (
@@ -309,18 +336,112 @@ class FlowFile(models.Model):
 
     def _create_new(self, model, rows, group="key"):
         """Create the rows whose (key, company) is not recorded yet. Returns the numbers
-        of flow records (rows grouped by ``group``) created and found already known."""
+        of flow records (rows grouped by ``group``) created and found already known.
+
+        Known keys are looked up first (one query per ``CHUNK`` keys); the new rows go in
+        by ``CHUNK`` with one ``INSERT ... ON CONFLICT DO NOTHING`` each (the model's unique
+        (key, company) constraint has the last word, also against a concurrent import)
+        when every value is a plain stored column; else, or with the
+        context key ``flow_import_orm`` (the benchmark's baseline), one ORM ``create`` per
+        row."""
         existing = self._existing_keys(model._name, {row["key"] for row in rows})
-        created, known, seen = set(), set(), set()
+        fresh, seen = [], set()
         for row in rows:
             ident = (row["key"], row["company_id"])
-            if ident in existing or ident in seen:
+            if ident not in existing and ident not in seen:
+                seen.add(ident)
+                fresh.append(row)
+        if not self.env.context.get("flow_import_orm") and self._bulk_insertable(model, fresh):
+            inserted = self._bulk_insert(model, fresh)
+        else:
+            inserted = set()
+            for row in fresh:
+                model.create(row)
+                inserted.add((row["key"], row["company_id"]))
+        created, known = set(), set()
+        for row in rows:
+            if (row["key"], row["company_id"]) in inserted:
+                created.add(row[group])
+            else:
                 known.add(row[group])
-                continue
-            seen.add(ident)
-            model.create(row)
-            created.add(row[group])
         return len(created), len(known - created)
+
+    @staticmethod
+    def _bulk_insertable(model, rows):
+        """Whether ``rows`` can be written by SQL with what ``create`` would do: every
+        value a stored column of the model (no inverse, translation, one2many, computed
+        or inherited field), the model with no parent store, no mail thread and no
+        Python constraint."""
+        if (model._parent_store or model._inherits or "message_ids" in model._fields
+                or model._constraint_methods):
+            return False
+        names = set()
+        for row in rows:
+            names.update(row)
+        for name in names:
+            field = model._fields.get(name)
+            if (field is None or not field.store or not field.column_type or field.inverse
+                    or field.compute or field.related or field.translate):
+                return False
+        return True
+
+    def _bulk_insert(self, model, rows):
+        """INSERT ``rows`` into the model's table by ``CHUNK``, skipping the ones the
+        unique constraints refuse; return the set of (key, company id) inserted.
+
+        What ``create`` guarantees is kept: access rights checked before, record rules
+        on the new rows after; values converted by their field (``convert_to_column``),
+        selection values checked, defaults of the fields not given (booleans False),
+        ``create_uid``/``write_uid`` the user, ``create_date``/``write_date`` the
+        transaction time (UTC); the cache invalidated afterwards."""
+        model.check_access_rights("create")
+        if not rows:
+            return set()
+        given = set().union(*rows)
+        defaults = model.default_get([
+            name for name, field in model._fields.items()
+            if name not in given and name not in MAGIC_COLUMNS and field.store
+            and field.column_type])
+        booleans = {name for name, field in model._fields.items()
+                    if field.type == "boolean" and field.store and field.column_type}
+        names = sorted(given | set(defaults) | booleans)
+        fields_ = [model._fields[name] for name in names]
+        selections = {name: set(model._fields[name].get_values(self.env))
+                      for name in names if model._fields[name].type == "selection"}
+        columns = ", ".join('"%s"' % name for name in names)
+        log = ", create_uid, write_uid, create_date, write_date" if model._log_access else ""
+        log_values = (", %s, %s, (now() at time zone 'UTC'), (now() at time zone 'UTC')"
+                      if model._log_access else "")
+        row_sql = "(nextval('%s'), %s%s)" % (
+            model._sequence, ", ".join(field.column_format for field in fields_), log_values)
+        empty = model.browse()
+        inserted, new_ids = set(), []
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            params = []
+            for row in chunk:
+                for name, field in zip(names, fields_):
+                    value = row[name] if name in row else defaults.get(name, False)
+                    if name in selections and value and value not in selections[name]:
+                        raise ValueError("wrong value for %s.%s: %r" % (model._name, name,
+                                                                        value))
+                    params.append(field.convert_to_column(value, empty, row))
+                if log:
+                    params.extend((self.env.uid, self.env.uid))
+            self.env.cr.execute(
+                'INSERT INTO "%s" (id, %s%s) VALUES %s ON CONFLICT DO NOTHING '
+                "RETURNING id, key, company_id" % (model._table, columns, log,
+                                                   ", ".join([row_sql] * len(chunk))),
+                params)
+            for record_id, key, company_id in self.env.cr.fetchall():
+                new_ids.append(record_id)
+                inserted.add((key, company_id))
+        # rows written behind the ORM's back: no cached value (one2many of the files and
+        # points, counts) may stay stale, as after any raw SQL in Odoo
+        self.invalidate_cache()
+        for start in range(0, len(new_ids), CHUNK):
+            model.browse(new_ids[start:start + CHUNK]).check_access_rule("create")
+        return inserted
 
     def _import_curves(self, curves):
         points = self._points({c.prm for c in curves})

@@ -26,6 +26,32 @@ def cents(value):
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def r15_base(prm, readings):
+    """A small R15 document (v2.3.2 element names): real BASE indexes of one PRM,
+    ``readings`` = [(Date_Releve with offset, kWh)], distributor and supplier registers."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<R15><En_Tete_Flux>'
+           "<Identifiant_Flux>R15</Identifiant_Flux><Libelle_Flux>R15</Libelle_Flux>"
+           "<Version_XSD>2.3.2</Version_XSD><Identifiant_Emetteur>ENEDIS</Identifiant_Emetteur>"
+           "<Identifiant_Destinataire>COOPTEST</Identifiant_Destinataire>"
+           "<Date_Creation>2025-12-02T05:00:00</Date_Creation>"
+           "<Nature_Contrat>GRD-F</Nature_Contrat></En_Tete_Flux>"]
+    for number, (date, kwh) in enumerate(readings):
+        out.append("<PRM><Id_PRM>%s</Id_PRM><Donnees_Releve><Id_Releve>T-%s-%d</Id_Releve>"
+                   "<Date_Releve>%s</Date_Releve><Niveau_Ouverture_Services>2"
+                   "</Niveau_Ouverture_Services><Type_Compteur>CCB</Type_Compteur>"
+                   "<Statut_Releve>INITIAL</Statut_Releve><Motif_Releve>CYCL</Motif_Releve>"
+                   "<Nature_Index>REEL</Nature_Index>" % (prm, prm[-4:], number, date))
+        for tag in ("Classe_Temporelle_Distributeur", "Classe_Temporelle"):
+            out.append("<%s><Id_Classe_Temporelle>BASE</Id_Classe_Temporelle>"
+                       "<Libelle_Classe_Temporelle>Base</Libelle_Classe_Temporelle>"
+                       "<Classe_Mesure>1</Classe_Mesure><Unite_Mesure>kWh</Unite_Mesure>"
+                       "<Sens_Mesure>0</Sens_Mesure><Valeur>%d</Valeur></%s>"
+                       % (tag, kwh, tag))
+        out.append("</Donnees_Releve></PRM>")
+    out.append("</R15>\n")
+    return "".join(out).encode("utf-8")
+
+
 class BillingCase(EnercoopCase):
 
     def setUp(self):

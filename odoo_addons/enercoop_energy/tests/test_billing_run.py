@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Flow import -> contract -> billing run -> draft invoices equal to the core's bills."""
+import os
 from decimal import Decimal
 
 from odoo.tests import common
@@ -7,7 +8,7 @@ from odoo.tests import common
 from enercoop_core.billing.engine import bill_contract
 
 from .. import billing_adapter as adapter
-from .billing_common import PRMS, BillingCase, cents
+from .billing_common import PRMS, BillingCase, cents, r15_base
 
 
 @common.at_install(False)
@@ -100,6 +101,54 @@ class TestBillingRun(BillingCase):
         self.assertEqual(set(true_up_lines.mapped("energy_period_start")), {"2025-10-01"})
         sign = -1 if trued_up.type == "out_refund" else 1
         self.assertEqual(cents(trued_up.amount_total) * sign, core_november.total)
+
+    def test_true_up_larger_than_the_month_gives_a_credit_note(self):
+        # September: 3,000 kWh (13,000 - 10,000); no index on 1 November; 1 December: only
+        # 100 kWh more than on 1 October
+        prm = "30009100000077"
+        point = self.create_point(prm, "BTINFCUST", 6)
+        contract = self.create_contract(point, "BASE", name="T-REFUND")
+        path = os.path.join(self.flow_dir, "TEST_R15_REFUND.xml")
+        with open(path, "wb") as handle:
+            handle.write(r15_base(prm, [("2025-09-01T00:00:00+02:00", 10000),
+                                        ("2025-10-01T00:00:00+02:00", 13000),
+                                        ("2025-12-01T00:00:00+01:00", 13100)]))
+        self.flow_paths.append(path)
+        self.assertEqual(self.env["enercoop.flow.file"].import_paths(
+            [path], company=self.company).state, "imported")
+
+        # October, estimated from September: 3,000 kWh / 30 days x 31 days = 3,100 kWh
+        october = self.invoice_of(self.run_billing("2025-10"), contract)
+        core_october = self.core_bill(contract, "2025-10")
+        self.assertEqual(core_october.consumption_wh, {"BASE": 3100000})
+        self.assertTrue(october.energy_estimated)
+        self.assertEqual(october.type, "out_invoice")
+        self.assertEqual(cents(october.amount_total), core_october.total)
+
+        # November: the 100 kWh of October + November spread over their 61 days, October
+        # gets 100 x 31 / 61 = 50.819 kWh: the true-up gives back 3,100 - 50.819 = 3,049.181
+        # kWh, far more than November's 49.181 kWh cost -> a credit note
+        refund = self.invoice_of(self.run_billing("2025-11"), contract)
+        core_november = self.core_bill(contract, "2025-11", prior=[core_october])
+        self.assertLess(core_november.total, 0)
+        self.assertEqual(refund.type, "out_refund")
+        self.assertTrue(refund.energy_true_up)
+        self.assertEqual(cents(refund.amount_total), -core_november.total)
+        self.assertEqual(cents(refund.amount_untaxed), -core_november.total_excl_vat)
+        self.assertEqual(cents(refund.amount_tax), -core_november.total_vat)
+        self.assertGreater(refund.amount_total, 0)
+        # one refund line per core line, signs turned: the true-up lines are the credits
+        lines = refund.invoice_line_ids.sorted("sequence")
+        self.assertEqual(len(lines), len(core_november.lines))
+        for line, core in zip(lines, core_november.lines):
+            self.assertEqual(line.energy_code, core.code)
+            self.assertEqual(cents(line.price_subtotal), -core.amount)
+        energy_true_up = lines.filtered(
+            lambda l: l.energy_true_up and l.energy_code == "energy_BASE")
+        self.assertAlmostEqual(energy_true_up.quantity, 3049.181, places=3)
+        # 3,049.181 kWh x 0.1800 EUR/kWh (example grid) = 548.85258 -> 548.85 EUR credited
+        self.assertEqual(cents(energy_true_up.price_subtotal), Decimal("548.85"))
+        self.assertEqual(energy_true_up.energy_period_start, "2025-10-01")
 
     def test_batches_progress_and_log_of_contracts_not_billed(self):
         orphan_point = self.create_point("30009100000099", "BTINFCU4", 6)
