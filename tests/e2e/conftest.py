@@ -86,7 +86,7 @@ def odoo_url(odoo_db: str):
             server.kill()
             server.wait()
         if pidfile:
-            Path(pidfile).unlink()
+            Path(pidfile).unlink(missing_ok=True)
 
 
 class Rpc:

@@ -1,20 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """General assemblies: convocation list (the core's roll of voters), attendance with
 proxies, resolutions counted by the core's ``tally`` with the arithmetic kept as text."""
-from odoo import api, fields, models, _
-from odoo.exceptions import UserError
+from odoo import api, fields, models
 
 from enercoop_core.shares.assembly import (
     Assembly, Proxy, quorum, record_attendance, roll_of_voters)
-from enercoop_core.shares.vote import Resolution, tally
 
 from .core_adapter import core_errors, to_date
 
 KINDS = [("ordinary", "Ordinary"), ("extraordinary", "Extraordinary")]
 CONVOCATIONS = [("first", "First convocation"), ("second", "Second convocation")]
-ATTENDANCE = [("absent", "Absent"), ("present", "Present"), ("postal", "Postal vote"),
-              ("proxy", "Represented")]
-CHOICES = [("yes", "Yes"), ("no", "No"), ("abstain", "Abstain")]
 
 
 class EnercoopGeneralAssembly(models.Model):
@@ -55,9 +50,10 @@ class EnercoopGeneralAssembly(models.Model):
                 roll = roll_of_voters(ledger, assembly._core_assembly().roll_day)
             colleges = {c.code: c for c in self.env["enercoop.college"].search(
                 [("company_id", "=", assembly.company_id.id)])}
-            partners = self.env["res.partner"].search(
-                [("member_number", "in", [v.number for v in roll.voters])])
-            by_number = {p.member_number: p for p in partners}
+            memberships = self.env["enercoop.membership"].sudo().search(
+                [("company_id", "=", assembly.company_id.id),
+                 ("member_number", "in", [v.number for v in roll.voters])])
+            by_number = {m.member_number: m.partner_id for m in memberships}
             assembly.voter_ids.unlink()
             for voter in roll.voters:
                 assembly.voter_ids.create({
@@ -110,114 +106,3 @@ class EnercoopGeneralAssembly(models.Model):
     def action_close(self):
         self.action_compute_results()
         return self.write({"state": "closed"})
-
-
-class EnercoopAssemblyVoter(models.Model):
-    """One member on the convocation list, with their attendance."""
-
-    _name = "enercoop.assembly.voter"
-    _description = "Member convened to a general assembly"
-    _order = "assembly_id, member_number"
-    _rec_name = "partner_id"
-
-    assembly_id = fields.Many2one("enercoop.general.assembly", required=True,
-                                  ondelete="cascade")
-    partner_id = fields.Many2one("res.partner", string="Member", required=True)
-    member_number = fields.Integer(required=True)
-    college_id = fields.Many2one("enercoop.college", string="College")
-    attendance = fields.Selection(ATTENDANCE, default="absent", required=True)
-    proxy_holder_id = fields.Many2one("enercoop.assembly.voter", string="Proxy holder",
-                                      domain="[('assembly_id', '=', assembly_id)]")
-    company_id = fields.Many2one(related="assembly_id.company_id", store=True, readonly=True)
-
-
-class EnercoopAssemblyResolution(models.Model):
-    """A resolution, voted per voter (ballots) or entered as totals per college."""
-
-    _name = "enercoop.assembly.resolution"
-    _description = "Resolution of a general assembly"
-    _order = "assembly_id, code"
-    _rec_name = "title"
-
-    assembly_id = fields.Many2one("enercoop.general.assembly", required=True,
-                                  ondelete="cascade")
-    code = fields.Char(required=True, default="1")
-    title = fields.Char(required=True)
-    kind = fields.Selection(KINDS, required=True, default="ordinary")
-    vote_mode = fields.Selection([("voter", "Ballot per voter"),
-                                  ("college", "Totals per college")],
-                                 default="voter", required=True)
-    ballot_ids = fields.One2many("enercoop.assembly.ballot", "resolution_id",
-                                 string="Ballots")
-    college_total_ids = fields.One2many("enercoop.assembly.college.total", "resolution_id",
-                                        string="Totals per college")
-    outcome = fields.Selection([("adopted", "Adopted"), ("rejected", "Rejected"),
-                                ("tie", "Tie (rejected)"), ("no_quorum", "No quorum"),
-                                ("no_votes", "No vote cast")], readonly=True)
-    weighted_yes_pct = fields.Float(string="Weighted yes (%)", digits=(5, 2), readonly=True)
-    weighted_no_pct = fields.Float(string="Weighted no (%)", digits=(5, 2), readonly=True)
-    explanation = fields.Text(readonly=True, help="The arithmetic of the count (core).")
-    company_id = fields.Many2one(related="assembly_id.company_id", store=True, readonly=True)
-
-    def _core_ballots(self, attendance):
-        """Ballots as (member number, choice) pairs. Totals per college are spread over
-        the counted members of that college (only the counts matter to the count)."""
-        if self.vote_mode == "voter":
-            return [(b.voter_id.member_number, b.choice) for b in self.ballot_ids]
-        ballots = []
-        counted = attendance.counted
-        for total in self.college_total_ids:
-            numbers = [v.number for v in attendance.roll.voters
-                       if v.college == total.college_id.code and v.number in counted]
-            wanted = ["yes"] * total.yes + ["no"] * total.no + ["abstain"] * total.abstain
-            if len(wanted) > len(numbers):
-                raise UserError(_("College %s: %d ballots but only %d members present, "
-                                  "represented or voting by post.")
-                                % (total.college_id.name, len(wanted), len(numbers)))
-            ballots.extend(zip(numbers, wanted))
-        return ballots
-
-    def _compute_result(self, attendance, statutes):
-        self.ensure_one()
-        with core_errors():
-            result = tally(Resolution(self.code, self.title, self.kind), attendance,
-                           self._core_ballots(attendance), statutes,
-                           self.assembly_id.convocation)
-        self.write({"outcome": result.outcome,
-                    "weighted_yes_pct": float(result.weighted_yes * 100),
-                    "weighted_no_pct": float(result.weighted_no * 100),
-                    "explanation": result.explain()})
-        return result
-
-
-class EnercoopAssemblyBallot(models.Model):
-    _name = "enercoop.assembly.ballot"
-    _description = "Ballot on a resolution"
-    _order = "resolution_id, id"
-    _rec_name = "voter_id"
-
-    resolution_id = fields.Many2one("enercoop.assembly.resolution", required=True,
-                                    ondelete="cascade")
-    voter_id = fields.Many2one("enercoop.assembly.voter", string="Voter", required=True)
-    choice = fields.Selection(CHOICES, required=True)
-    company_id = fields.Many2one(related="resolution_id.company_id", store=True,
-                                 readonly=True)
-
-    _sql_constraints = [("voter_uniq", "unique(resolution_id, voter_id)",
-                         "One ballot per voter and resolution.")]
-
-
-class EnercoopAssemblyCollegeTotal(models.Model):
-    _name = "enercoop.assembly.college.total"
-    _description = "Votes of a college on a resolution"
-    _order = "resolution_id, college_id"
-    _rec_name = "college_id"
-
-    resolution_id = fields.Many2one("enercoop.assembly.resolution", required=True,
-                                    ondelete="cascade")
-    college_id = fields.Many2one("enercoop.college", required=True)
-    yes = fields.Integer()
-    no = fields.Integer()
-    abstain = fields.Integer()
-    company_id = fields.Many2one(related="resolution_id.company_id", store=True,
-                                 readonly=True)

@@ -54,23 +54,3 @@ class EnercoopShareClass(models.Model):
         with core_errors():
             return self.company_id._shares_statutes().share_class(self.code).nominal_on(
                 to_date(day))
-
-
-class EnercoopShareClassValue(models.Model):
-    """Nominal value of one share of a class on [valid_from, valid_to)."""
-
-    _name = "enercoop.share.class.value"
-    _description = "Nominal value of a share class"
-    _order = "share_class_id, valid_from"
-    _rec_name = "valid_from"
-
-    share_class_id = fields.Many2one("enercoop.share.class", required=True,
-                                     ondelete="cascade")
-    valid_from = fields.Date(required=True)
-    valid_to = fields.Date(help="Exclusive; empty means open-ended.")
-    value = fields.Monetary(required=True)
-    source = fields.Char(help="Statutes article or assembly resolution that set it.")
-    company_id = fields.Many2one(related="share_class_id.company_id", store=True,
-                                 readonly=True)
-    currency_id = fields.Many2one(related="share_class_id.company_id.currency_id",
-                                  readonly=True)

@@ -4,7 +4,8 @@
 Creating an entry is the only way to change the capital: ``create`` builds the core
 ledger from the company's stored entries and appends the new operation, which the core
 checks against the statutes (a broken rule raises a UserError with the core's message).
-Member numbers are issued by the core at admission. Once stored, an entry can be neither
+Member numbers are issued by the core at admission, per company
+(``enercoop.membership``). Once stored, an entry can be neither
 changed nor deleted: a mistake is corrected by another operation.
 """
 from odoo import api, fields, models, _
@@ -161,15 +162,16 @@ class EnercoopShareEntry(models.Model):
         active = {m.number for m in ledger.memberships(active_only=True)}
 
         def number_for(person, admitting):
+            number = person.member_number_in(company)
             if not admitting:
-                if not person.member_number or person.member_number not in active:
+                if not number or number not in active:
                     raise UserError(_("%s is not a current member.") % person.name)
-                return person.member_number
-            if person.member_number in active:
-                raise UserError(_("%s is already a member (no. %d).")
-                                % (person.name, person.member_number))
-            # a new or returning member: a number never issued before
-            return next_member_number(issued | set(self._numbers_in_use(company)))
+                return number
+            if number in active:
+                raise UserError(_("%s is already a member (no. %d).") % (person.name, number))
+            # a new or returning member: a number never issued before in this company
+            return next_member_number(
+                issued | self.env["enercoop.membership"].numbers_of(company))
 
         kind = vals["operation_type"]
         admitting = bool(vals.get("admission"))
@@ -195,14 +197,11 @@ class EnercoopShareEntry(models.Model):
         entry = super(EnercoopShareEntry, self.with_context(**{_INTERNAL: True})).create(vals)
         admitted = counterpart if kind == "transfer" else partner
         if effect.admitted:
-            admitted.sudo().write({"member_number": effect.admitted[0], "role_member": True})
+            self.env["enercoop.membership"].sudo().create({
+                "partner_id": admitted.id, "member_number": effect.admitted[0],
+                "company_id": company.id, "date": vals["date"], "entry_id": entry.id})
+            admitted.sudo().write({"role_member": True})
         return entry
-
-    def _numbers_in_use(self, company):
-        """Member numbers stored on contacts of ``company``'s ledger (never reissued)."""
-        partners = self.sudo().search([("company_id", "=", company.id)]).mapped(
-            lambda e: e.partner_id | e.counterpart_id)
-        return [n for n in partners.mapped("member_number") if n]
 
     def _refund(self):
         """The core refund of this redemption entry (amount, due date)."""

@@ -9,10 +9,9 @@ entered in the register; the invoice line carries the core's nominal value and q
 from odoo import api, fields, models, _
 from odoo.exceptions import UserError
 
-from enercoop_core.shares.members import Member
 from enercoop_core.shares.operations import Subscription
 
-from .core_adapter import core_errors, to_date, to_decimal, to_float
+from .core_adapter import core_errors, to_date, to_float
 
 STATES = [("draft", "Draft"), ("invoiced", "Invoiced"), ("paid", "Paid"),
           ("done", "Shares issued"), ("cancelled", "Cancelled")]
@@ -54,10 +53,15 @@ class EnercoopSubscriptionRequest(models.Model):
     entry_ids = fields.One2many("enercoop.share.entry", "request_id", readonly=True,
                                 string="Register entries")
     note = fields.Text(readonly=True, help="Why the shares could not be issued yet.")
+    origin = fields.Selection([("back_office", "Back office"), ("web", "Web form")],
+                              default="back_office", required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True,
                                  default=lambda self: self.env.user.company_id,
                                  states={"draft": [("readonly", False)]})
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    member_number = fields.Integer(compute="_compute_member_number",
+                                   help="The subscriber's number in the register of the "
+                                        "request's company (0 before admission).")
 
     @api.model
     def create(self, vals):
@@ -81,6 +85,11 @@ class EnercoopSubscriptionRequest(models.Model):
             request.unit_price = to_float(nominal)
             request.amount = to_float(nominal * request.quantity)
 
+    @api.depends("partner_id.membership_ids", "company_id")
+    def _compute_member_number(self):
+        for request in self:
+            request.member_number = request._member_number()
+
     # --- helpers -----------------------------------------------------------------------
 
     def _send(self, xmlid):
@@ -89,8 +98,12 @@ class EnercoopSubscriptionRequest(models.Model):
             if template and record.partner_id.email:
                 template.send_mail(record.id)
 
+    def _member_number(self):
+        """The subscriber's current number in the register of the request's company."""
+        return self.partner_id.member_number_in(self.company_id) if self.partner_id else 0
+
     def _is_current_member(self, ledger):
-        number = self.partner_id.member_number
+        number = self._member_number()
         return bool(number) and number in {m.number for m in
                                            ledger.memberships(active_only=True)}
 
@@ -99,7 +112,7 @@ class EnercoopSubscriptionRequest(models.Model):
         self.ensure_one()
         partner = self.partner_id
         if self._is_current_member(ledger):
-            return Subscription(day, partner.member_number, self.share_class_id.code,
+            return Subscription(day, self._member_number(), self.share_class_id.code,
                                 self.quantity, ref=self.name)
         if not self.college_id:
             raise UserError(_("Choose the college of the new member %s.") % partner.name)
@@ -110,6 +123,16 @@ class EnercoopSubscriptionRequest(models.Model):
                             new_member=member, college=self.college_id.code, ref=self.name)
 
     # --- workflow ----------------------------------------------------------------------
+
+    @api.multi
+    def action_check(self):
+        """Check the subscription against the statutes with the core, without invoicing
+        (a broken rule raises a UserError with the core's message)."""
+        for request in self:
+            ledger = request.company_id._shares_ledger()
+            with core_errors():
+                ledger.check(request._core_subscription(ledger, to_date(request.date)))
+        return True
 
     @api.multi
     def action_validate(self):

@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Member fields of a contact. The number is issued by the core at admission and never
-reused; entry and exit dates, college history and holdings are derived from the ledger."""
-from odoo import api, fields, models
+"""Member fields of a contact. Numbers are issued per company (each regional cooperative
+keeps its own register: ``enercoop.membership``); the fields below show the member in the
+current company (the user's, or ``force_company`` in the context). Entry and exit dates,
+college history and holdings are derived from that company's ledger."""
+from odoo import _, api, fields, models
 
 from enercoop_core.errors import EnercoopError
 from enercoop_core.shares.register import member_history
@@ -12,9 +14,12 @@ from .core_adapter import to_float, to_odoo_date
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    membership_ids = fields.One2many("enercoop.membership", "partner_id",
+                                     string="Member numbers", readonly=True)
     member_number = fields.Integer(
-        readonly=True, copy=False, index=True,
-        help="Issued at admission, never reused (a returning member gets a new one).")
+        compute="_compute_member_number", search="_search_member_number",
+        help="Number in the register of the current company: issued at admission, never "
+             "reused (a returning member gets a new one).")
     member_representative_id = fields.Many2one(
         "res.partner", string="Representative",
         help="Natural person acting for a legal-entity member.")
@@ -28,13 +33,46 @@ class ResPartner(models.Model):
                                      currency_field="member_currency_id")
     member_currency_id = fields.Many2one("res.currency", compute="_compute_member_ledger")
     member_holdings = fields.Char(string="Holdings", compute="_compute_member_ledger")
-    member_college_history = fields.Text(string="College history",
-                                         compute="_compute_member_ledger")
+    member_college_history = fields.Text(
+        string="College history", compute="_compute_member_ledger",
+        help="Periods in each college, from the register (the end date is excluded).")
     share_entry_ids = fields.One2many("enercoop.share.entry", "partner_id",
                                       string="Register entries")
 
+    def _shares_company(self):
+        """The company whose register the member fields show."""
+        company_id = self.env.context.get("force_company")
+        if company_id:
+            return self.env["res.company"].browse(company_id)
+        return self.env.user.company_id
+
+    @api.multi
+    def member_number_in(self, company):
+        """This contact's current number in ``company``'s register (0 if never admitted):
+        the latest issued, numbers only grow."""
+        self.ensure_one()
+        numbers = self.sudo().membership_ids.filtered(
+            lambda m: m.company_id == company).mapped("member_number")
+        return max(numbers) if numbers else 0
+
+    @api.depends("membership_ids.member_number", "membership_ids.company_id")
+    def _compute_member_number(self):
+        company = self._shares_company()
+        for partner in self:
+            partner.member_number = partner.member_number_in(company)
+
+    def _search_member_number(self, operator, value):
+        Membership = self.env["enercoop.membership"].sudo()
+        company_domain = [("company_id", "=", self._shares_company().id)]
+        if operator == "=" and not value:
+            # no number: never admitted in this company
+            return [("id", "not in", Membership.search(company_domain).mapped(
+                "partner_id").ids)]
+        memberships = Membership.search(company_domain + [("member_number", operator, value)])
+        return [("id", "in", memberships.mapped("partner_id").ids)]
+
     def _compute_member_ledger(self):
-        company = self.env.user.company_id
+        company = self._shares_company()
         ledger = None
         try:
             ledger = company._shares_ledger()
@@ -43,6 +81,10 @@ class ResPartner(models.Model):
             ledger = None
         colleges = {c.code: c for c in self.env["enercoop.college"].search(
             [("company_id", "=", company.id)])}
+
+        def college_name(code):
+            return colleges[code].name if code in colleges else code
+
         for partner in self:
             partner.member_currency_id = company.currency_id
             if not ledger or not partner.member_number \
@@ -55,8 +97,9 @@ class ResPartner(models.Model):
             partner.member_active = membership.exit_date is None
             partner.member_college_id = colleges.get(membership.colleges.current)
             partner.member_college_history = "\n".join(
-                "%s: %s%s" % (p.valid_from, colleges[p.college].name if p.college in colleges
-                              else p.college, " - %s" % p.valid_to if p.valid_to else "")
+                (_("%s to %s: %s") % (p.valid_from, p.valid_to, college_name(p.college))
+                 if p.valid_to else
+                 _("since %s: %s") % (p.valid_from, college_name(p.college)))
                 for p in membership.colleges.periods)
             holdings = ledger.member_holdings(partner.member_number)
             partner.member_share_count = sum(holdings.values())

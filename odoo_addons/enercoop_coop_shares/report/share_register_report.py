@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Values of the register of members and share certificate PDFs, from the core."""
 from odoo import api, fields, models
+from odoo.tools.misc import format_date, formatLang
 
-from ..models.core_adapter import to_date
+from ..models.core_adapter import to_date, to_float, to_odoo_date
 
 
 class ReportShareRegister(models.AbstractModel):
@@ -19,23 +20,59 @@ class ReportShareRegister(models.AbstractModel):
 
 
 class ReportShareCertificate(models.AbstractModel):
+    """One certificate per contact: the member's row of the register of the current
+    company, per class the quantity, the core's nominal value on the day and the amount
+    at that value; amounts and dates written in the partner's language."""
+
     _name = "report.enercoop_coop_shares.report_share_certificate"
     _description = "Share certificate"
 
     @api.model
     def get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
-        day = to_date(fields.Date.context_today(self))
-        rows = {}
-        for partner in partners:
-            company = self.env.user.company_id
-            register = company._shares_register(day)
-            rows[partner.id] = next((row for row in register.rows
-                                     if row.number == partner.member_number), None)
+        company = self.env.user.company_id
+        today = fields.Date.context_today(self)
+        day = to_date(today)
+        register = company._shares_register(day)
+        statutes = company._shares_statutes()
         classes = {c.code: c for c in self.env["enercoop.share.class"].search(
-            [("company_id", "=", self.env.user.company_id.id)])}
-        holdings = {pid: sorted(row.holdings.items()) if row else []
-                    for pid, row in rows.items()}
+            [("company_id", "=", company.id)])}
+        colleges = {c.code: c for c in self.env["enercoop.college"].search(
+            [("company_id", "=", company.id)])}
+        certificates, issued_on = {}, {}
+        for partner in partners:
+            env = self.env(context=dict(self.env.context, lang=partner.lang or "en_US"))
+
+            def money(amount):
+                """A Decimal EUR amount in the partner's language (1 500,00 in French)."""
+                return formatLang(env, to_float(amount), currency_obj=company.currency_id)
+
+            issued_on[partner.id] = format_date(env, today)
+            number = partner.member_number_in(company)
+            row = next((r for r in register.rows if number and r.number == number), None)
+            if row is None or not row.holdings:
+                certificates[partner.id] = None
+                continue
+            lines = []
+            for code, quantity in sorted(row.holdings.items()):
+                nominal = statutes.share_class(code).nominal_on(day)
+                share_class = classes.get(code)
+                lines.append({
+                    "code": code, "quantity": quantity, "nominal": nominal,
+                    "label": (share_class.with_context(lang=partner.lang).name
+                              if share_class else code),
+                    "amount": nominal * quantity})
+            college = colleges.get(row.college)
+            certificates[partner.id] = {
+                "number": row.number, "date": format_date(env, today),
+                "entry_date": format_date(env, to_odoo_date(row.entry_date)),
+                "college": (college.with_context(lang=partner.lang).name
+                            if college else row.college),
+                "lines": [dict(line, nominal=money(line["nominal"]),
+                               amount=money(line["amount"])) for line in lines],
+                "quantity": sum(line["quantity"] for line in lines),
+                "total": money(sum(line["amount"] for line in lines)),
+                "subscribed": money(row.subscribed_eur),
+                "released": money(row.released_eur)}
         return {"doc_ids": docids, "doc_model": "res.partner", "docs": partners,
-                "rows": rows, "holdings": holdings, "day": day, "classes": classes,
-                "company": self.env.user.company_id}
+                "certificates": certificates, "issued_on": issued_on, "company": company}

@@ -5,3 +5,7 @@ from . import test_subscription
 from . import test_redemption_transfer
 from . import test_portal_company
 from . import test_assembly
+from . import test_membership
+from . import test_college_change
+from . import test_portal_http
+from . import test_certificate

@@ -2,7 +2,9 @@
 """Shared set-up of the share tests: a manager user, members and payments."""
 import datetime as dt
 
+import odoo
 from odoo import fields
+from odoo.tests import common
 
 from odoo.addons.enercoop_energy.tests.common import EnercoopCase
 
@@ -64,3 +66,25 @@ class SharesCase(EnercoopCase):
 
     def add_years(self, day, years):
         return dt.date(day.year + years, day.month, min(day.day, 28 if day.month == 2 else 31))
+
+
+class SharesHttpCase(SharesCase, common.HttpCase):
+    """SharesCase served over HTTP by Odoo's own server (``url_open``, ``authenticate``).
+
+    Odoo 11's HttpCase serves requests with a test cursor of its own, opened after the
+    test's cursor: what the test creates is not seen by the server (and a row it locks
+    blocks the server). Here test mode is entered first, so that the test's cursor IS
+    the server's test cursor; its lock is released while the test runs (the test waits
+    for each answer, so the two never use the cursor at the same time). Everything is
+    rolled back at the end, as in any TransactionCase."""
+
+    registry_test_mode = False
+
+    def setUp(self):
+        registry = odoo.registry(common.get_db_name())
+        registry.enter_test_mode()
+        self.addCleanup(registry.leave_test_mode)
+        super(SharesHttpCase, self).setUp()
+        self.cr.release()
+        # TransactionCase's clean-up closes the cursor, which releases the lock again
+        self.addCleanup(self.cr.acquire)

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime as dt
 from decimal import Decimal
 
 from odoo import fields

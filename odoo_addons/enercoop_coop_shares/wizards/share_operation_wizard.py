@@ -41,8 +41,8 @@ class EnercoopShareOperationWizard(models.TransientModel):
                 raise UserError(_("Choose who receives the shares."))
             ledger = self.company_id._shares_ledger()
             active = {m.number for m in ledger.memberships(active_only=True)}
-            admitting = self.to_partner_id.member_number not in active \
-                or not self.to_partner_id.member_number
+            number = self.to_partner_id.member_number_in(self.company_id)
+            admitting = not number or number not in active
             values.update(counterpart_id=self.to_partner_id.id, leaving=self.leaving,
                           admission=admitting,
                           college_id=self.college_id.id if admitting else False)
