@@ -14,7 +14,7 @@ from typing import Iterator
 from enercoop_core.flows import values as v
 from enercoop_core.flows.common import Context, child, name, texts
 from enercoop_core.flows.errors import FieldError
-from enercoop_core.flows.f15 import vat_rate
+from enercoop_core.flows.f15 import read_invoice_blocks, vat_rate
 
 KIND = "F12"
 SUPPORTED_MAJORS = ("1",)
@@ -26,27 +26,13 @@ PARTS = {"Acheminement": "network", "Prestations": "service", "Option": "option"
 def read(events, ctx: Context) -> Iterator:
     if ctx.extra.get("part") not in ("detail", "detail_demat"):
         return
-    invoice = {}
-    rank = 0
-    for tag, elem in events:
-        if tag == "Rappel_En_Tete":
-            invoice = texts(elem)
-            continue
-        rank += 1
-        path = "Sous_Lot[%d]" % rank
-        number = v.optional(invoice.get("Num_Facture"))
-        if number is None:
-            yield ctx.reject(None, "Rappel_En_Tete/Num_Facture",
-                             "no invoice number before the sub-batch; lines rejected")
-            continue
-        try:
-            lines = list(_sous_lot(elem, path, number, invoice, ctx))
-        except FieldError as exc:
-            lot = getattr(child(elem, "Num_Sous_Lot"), "text", None)
-            yield ctx.reject_field("%s sub-batch %s" % (number, lot), exc)
-            continue
-        for line in lines:
-            yield line
+    for item in read_invoice_blocks(events, ctx, "Sous_Lot", "sub-batch", _sous_lot,
+                                    _sub_batch_label):
+        yield item
+
+
+def _sub_batch_label(elem) -> str:
+    return "sub-batch %s" % getattr(child(elem, "Num_Sous_Lot"), "text", None)
 
 
 def _sous_lot(elem, path, number, invoice, ctx) -> Iterator[dict]:

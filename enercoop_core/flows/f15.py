@@ -33,6 +33,15 @@ TAGS = ("Rappel_En_Tete", "Donnees_Valorisation")
 def read(events, ctx: Context) -> Iterator:
     if ctx.extra.get("part") != "detail":
         return
+    for item in read_invoice_blocks(events, ctx, "Donnees_Valorisation", "valorisation",
+                                    _valorisation, _label):
+        yield item
+
+
+def read_invoice_blocks(events, ctx: Context, block_tag, what, read_block, describe):
+    """The loop shared by the F15 and F12 detail files: each ``Rappel_En_Tete`` gives the
+    invoice header, each following ``block_tag`` element its lines (``read_block``); a
+    block with a bad field is rejected whole, named by invoice number and ``describe``."""
     invoice = {}
     rank = 0
     for tag, elem in events:
@@ -40,16 +49,16 @@ def read(events, ctx: Context) -> Iterator:
             invoice = texts(elem)
             continue
         rank += 1
-        path = "Donnees_Valorisation[%d]" % rank
+        path = "%s[%d]" % (block_tag, rank)
         number = v.optional(invoice.get("Num_Facture"))
         if number is None:
             yield ctx.reject(None, "Rappel_En_Tete/Num_Facture",
-                             "no invoice number before the valorisation; lines rejected")
+                             "no invoice number before the %s; lines rejected" % what)
             continue
         try:
-            lines = list(_valorisation(elem, path, number, invoice, ctx))
+            lines = list(read_block(elem, path, number, invoice, ctx))
         except FieldError as exc:
-            yield ctx.reject_field("%s %s" % (number, _label(elem)), exc)
+            yield ctx.reject_field("%s %s" % (number, describe(elem)), exc)
             continue
         for line in lines:
             yield line
