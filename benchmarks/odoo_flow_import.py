@@ -7,7 +7,7 @@ PRMs written (one reading each: four distributor and two supplier registers, as
 ``benchmarks/flows.py`` writes it). Then, in one process and one database:
 
 1. core parse alone: ``enercoop_core.flows.parse`` of the file, every record read;
-2. import: ``enercoop.flow.file.import_paths`` (parse, PRM look-up, core reading checks,
+2. import: ``enercoop.flow.file._import_paths`` (parse, PRM look-up, core reading checks,
    chunked ``INSERT ... ON CONFLICT DO NOTHING`` of the register rows), committed;
 3. re-import of the same file (every record already known: nothing created);
 4. baseline of the earlier code path: the same import with one ORM ``create`` per register
@@ -97,7 +97,7 @@ def import_file(env, path: str, company, orm=False):
     FlowFile = env["enercoop.flow.file"].with_context(flow_import_orm=orm)
     env.cr.commit()
     began = time.perf_counter()
-    flow_file = FlowFile.import_paths([path], company=company, source="upload")
+    flow_file = FlowFile._import_paths([path], company=company, source="upload")
     env.cr.commit()
     return time.perf_counter() - began, flow_file
 

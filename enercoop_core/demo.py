@@ -70,7 +70,9 @@ def run(args) -> int:
     for period in MONTHS:
         start, end = month(period)
         for contract_id, versions in sorted(contracts.items()):
-            mine = [r for r in readings if r.prm == versions[0].prm]
+            # the readings known when the month is billed: none after its end (else the
+            # engine prorates a missing end index between the real ones around it)
+            mine = [r for r in readings if r.prm == versions[0].prm and r.day <= end]
             try:
                 bill = bill_contract(versions, mine, start, end, rates,
                                      prior_bills=history.get(contract_id, []))

@@ -8,7 +8,8 @@ ENERCOOP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN_DIR=${ENERCOOP_RUN_DIR:-$ENERCOOP_REPO/.run}
 mkdir -p "$RUN_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
-ARTIFACTS=$ENERCOOP_REPO/artifacts
+# ENERCOOP_ARTIFACTS moves logs, JUnit files and screenshots (parallel runs keep apart)
+ARTIFACTS=${ENERCOOP_ARTIFACTS:-$ENERCOOP_REPO/artifacts}
 
 ODOO_VENV=$RUN_DIR/odoo-venv
 ODOO_BIN=$ODOO_VENV/bin/odoo

@@ -36,7 +36,7 @@ T0=$(date +%s)
 # ------------------------------------------------------------------ process hygiene
 PG_STARTED=
 SLAPD_STARTED=
-E2E_PIDFILE=$RUN_DIR/e2e-odoo.pid
+E2E_PIDFILE=$RUN_DIR/e2e-odoo-${ENERCOOP_TEST_DB:-enercoop_test}.pid
 
 kill_tree() {
   local child
@@ -182,7 +182,7 @@ layer_e2e() {
   echo "== [e2e] browser smoke test (Playwright + /usr/bin/chromium)"
   if ! ensure_pg; then record e2e FAIL 0 0 "PostgreSQL did not start"; return; fi
   if [ -z "$ODOO_TEST_DB_OK" ]; then
-    db=enercoop_e2e
+    db=${ODOO_TEST_DB}_e2e
     if ! install_addons "$db" "$logfile" --log-level=warn || grep -q ' ERROR \| CRITICAL ' "$logfile"; then
       tail -n 20 "$logfile"
       record e2e FAIL 0 0 "could not install the addons (log: $logfile)"

@@ -3,9 +3,13 @@
 Public API (plain dataclasses in, plain dataclasses out):
 
 - ``model.Contract(contract_id, prm, fta, kva, offer, start, end=None, company="default",
-  offpeak="", customer="", annual_kwh=None, class_shares=())``: one contract version.
+  offpeak="", customer="", annual_kwh=None, class_shares=(), profile="", segment="",
+  accise_category="", accise_attestation="", meter="", meter_digits=None,
+  kva_by_class=())``: one contract version; ``engine.check_contract(c)`` refuses a version
+  whose FTA, segment, kVA and accise category disagree (called by the engine).
 - ``model.Bill`` (``lines``, ``vat``, ``total_excl_vat``, ``total_vat``, ``total``,
-  ``estimated``, ``consumption_wh``, ``start_index_wh``, ``end_index_wh``, ``end_estimated``) and
+  ``estimated``, ``consumption_wh``, ``start_index_wh``, ``end_index_wh``, ``end_estimated``,
+  ``index_readings`` ((day, nature, {class: Wh}) of the indexes used, in order), ``review``) and
   ``model.BillLine`` (``kind`` in energy / subscription / turpe_fixed / turpe_energy / cta /
   accise, ``code``, ``label``, ``time_class``, ``period_start``, ``period_end`` (exclusive),
   ``quantity``, ``unit``, ``unit_price``, ``amount``, ``vat_rate`` (%), ``rate_ref``
@@ -14,10 +18,18 @@ Public API (plain dataclasses in, plain dataclasses out):
 - ``readings.from_records(records, rejected=None) -> [Reading]``: adapter from the flows
   engine's ``index_reading`` dicts (values normalised to integer Wh).
 - ``engine.bill_contract(versions, readings, start, end, rates, prior_bills=()) -> Bill``:
-  the per-contract path (estimates a missing end index; trues up earlier estimated bills).
-- ``engine.price_period(versions, start, end, consumption_wh, rates) -> [BillLine]``.
+  the per-contract path (estimates a missing end index; trues up earlier estimated bills;
+  real indexes inside the period split the energy; BT > 36 kVA CMDPS from R171 ``DD``);
+  raises ``review.ReviewHold`` (``reasons``, ``record``, ``bill``) when the consumption cannot
+  be right (falling index without digit count, above kVA x hours): never issue it.
+- ``engine.price_period(versions, start, end, consumption_wh, rates, segments=None)
+  -> [BillLine]``; ``engine.plan_period`` + ``engine.price_runs`` / ``engine.run_quantity``:
+  the same in two halves (plan once, price many consumptions).
 - ``batch.bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rates)
-  -> BatchResult`` (cents per row; same figures as the per-contract path).
+  -> BatchResult`` (cents per row; same figures as the per-contract path); string key
+  columns may be given as ``batch.Coded(codes, labels)``.
+- ``readings.Reading`` also carries ``qualification`` (C15 before/after), ``durations_s``
+  (R171 overrun seconds per class); registers a ``quantity`` (only ``index`` is subtracted).
 - ``engine.price_period(..., turpe_only=True)``: the TURPE lines alone (no offer needed).
 - ``purchase.PurchaseContract(contract_id, prm, producer, tariff, start, end=None, index=None,
   vat_regime="liable"|"franchise", producer_vat_number="")``;

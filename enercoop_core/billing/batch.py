@@ -7,16 +7,24 @@ consumption-dependent arithmetic runs over numpy int64 arrays in exact integer u
 A partition of rows can be handed to each Dask worker as is (no state between rows).
 
 Inputs (length N): ``start``/``end`` datetime64[D] (end exclusive), ``fta``, ``company``,
-``offer`` (str arrays), ``kva`` (int), ``scheme`` ("1" BASE, "2" HP/HC, "4" four classes, the
-register classes the consumption is given in), ``consumption_wh`` int64 (N, 7) in
+``offer`` (str arrays, or :class:`Coded` columns: integer codes into labels, as a database or a
+categorical column holds them, which spares sorting strings), ``kva`` (int), ``scheme`` ("1"
+BASE, "2" HP/HC, "4" four classes, the register classes the consumption is given in; str or
+:class:`Coded`), ``consumption_wh`` int64 (N, 7) in
 :data:`~enercoop_core.tariffs.calendar.CLASS_NAMES` column order.
+
+How: every key column becomes small integer codes (integers by offset from their minimum,
+strings by ``np.unique`` unless given coded), the rows are sorted once by the combined key so
+that each key is one contiguous slice; fixed parts (the same cents for every row of a key)
+are added per key and spread with ``np.repeat``; energy parts are computed on the slices;
+results are put back in input order once.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Dict
+from typing import Dict, NamedTuple, Sequence
 
 import numpy as np
 
@@ -30,6 +38,18 @@ SCHEME_CLASSES = {"1": ("BASE",), "2": ("HP", "HC"), "4": ("HPH", "HCH", "HPB", 
 KINDS = ("subscription", "turpe_fixed", "cta", "energy", "turpe_energy", "accise")
 
 
+class Coded(NamedTuple):
+    """A column as integer ``codes`` (int array, length N) into ``labels`` (str sequence)."""
+
+    codes: np.ndarray
+    labels: Sequence[str]
+
+    @classmethod
+    def of(cls, values) -> "Coded":
+        labels, codes = np.unique(np.asarray(values), return_inverse=True)
+        return cls(codes.reshape(-1).astype(np.int64), tuple(str(l) for l in labels))
+
+
 @dataclass
 class BatchResult:
     """Per-row results in cents (int64): totals, VAT per rate and amount per line kind."""
@@ -41,6 +61,25 @@ class BatchResult:
     by_kind: Dict[str, np.ndarray]
 
 
+def _codes(column):
+    """(dense int64 codes from 0, labels) of one key column: integers with a small range
+    through a lookup table (no sort), strings through ``np.unique``, :class:`Coded` as given."""
+    if isinstance(column, Coded):
+        return np.asarray(column.codes, dtype=np.int64), tuple(column.labels)
+    column = np.asarray(column)
+    if column.dtype.kind in "iu" and column.size:
+        low = int(column.min())
+        span = int(column.max()) - low + 1
+        if span <= 4 * column.size + 1024:
+            offset = column.astype(np.int64) - low
+            present = np.zeros(span, dtype=bool)
+            present[offset] = True
+            dense = np.cumsum(present) - 1
+            return dense[offset], tuple((np.flatnonzero(present) + low).tolist())
+    labels, inverse = np.unique(column, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), tuple(labels.tolist())
+
+
 def _scaled(value: Decimal, digits: int) -> int:
     scaled = value.scaleb(digits)
     if scaled != scaled.to_integral_value():
@@ -50,76 +89,113 @@ def _scaled(value: Decimal, digits: int) -> int:
 
 def round_div(numerator: np.ndarray, denominator: int) -> np.ndarray:
     """Integer division rounded half away from zero (Decimal ROUND_HALF_UP)."""
+    if denominator % 2 == 0 and (numerator.size == 0 or numerator.min() >= 0):
+        return (numerator + denominator // 2) // denominator
     magnitude = (np.abs(numerator) * 2 + denominator) // (2 * denominator)
     return np.sign(numerator) * magnitude
 
 
 def _derived(consumption: np.ndarray, scheme: str, classes, tc) -> np.ndarray:
+    """Wh of class ``tc`` of ``classes`` from ``consumption`` (7, n), rows in CLASS_NAMES order."""
     have = SCHEME_CLASSES[scheme]
-    cols = [COLUMN[c] for c in have]
     if tc is None or tuple(classes) == ("BASE",):
-        return consumption[:, cols].sum(axis=1)
+        total = consumption[COLUMN[have[0]]]
+        for name in have[1:]:
+            total = total + consumption[COLUMN[name]]
+        return total
     if set(classes) == set(have):
-        return consumption[:, COLUMN[tc]]
+        return consumption[COLUMN[tc]]
     if set(classes) == {"HP", "HC"} and scheme == "4":
         pair = ("HPH", "HPB") if tc == "HP" else ("HCH", "HCB")
-        return consumption[:, COLUMN[pair[0]]] + consumption[:, COLUMN[pair[1]]]
+        return consumption[COLUMN[pair[0]]] + consumption[COLUMN[pair[1]]]
     raise InputError("cannot price time classes %s from registers %s" % (
         ", ".join(classes), ", ".join(have)), field="time_class")
 
 
 def bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rates) -> BatchResult:
-    start = np.asarray(start, dtype="datetime64[D]")
-    end = np.asarray(end, dtype="datetime64[D]")
+    start = np.asarray(start, dtype="datetime64[D]").astype(np.int64)
+    end = np.asarray(end, dtype="datetime64[D]").astype(np.int64)
     n = start.shape[0]
     consumption_wh = np.asarray(consumption_wh, dtype=np.int64).reshape(n, len(CLASS_NAMES))
-    columns = [start.astype(np.int64), end.astype(np.int64), np.asarray(fta), np.asarray(kva),
-               np.asarray(company), np.asarray(offer), np.asarray(scheme)]
-    codes = []
-    for column in columns:
-        _, inverse = np.unique(column, return_inverse=True)
-        codes.append(inverse.reshape(-1).astype(np.int64))
+    columns = [_codes(c) for c in (start, end, fta, kva, company, offer, scheme)]
     key = np.zeros(n, dtype=np.int64)
-    for code in codes:
-        key = key * (int(code.max()) + 1 if n else 1) + code
-    order = np.argsort(key, kind="stable")
+    scale = 1
+    for codes, _decoded in columns:
+        size = int(codes.max()) + 1 if n else 1
+        scale *= size
+        if scale >= 2 ** 62:
+            raise InputError("too many distinct tariff keys in one batch", field="key")
+        key = key * size + codes
+    # a combined key that fits 16 bits sorts by radix (numpy's stable sort of small ints)
+    order = np.argsort(key.astype(np.uint16) if scale <= 2 ** 16 else key, kind="stable")
     sorted_key = key[order]
-    bounds = np.flatnonzero(np.diff(sorted_key)) + 1
-    groups = np.split(order, bounds) if n else []
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(sorted_key)) + 1, [n])) if n else \
+        np.zeros(1, dtype=np.int64)
+    counts = np.diff(bounds)
+    cons = np.ascontiguousarray(consumption_wh[order].T)  # (7, N): one contiguous row per class
 
     excl = np.zeros(n, dtype=np.int64)
     by_kind = {k: np.zeros(n, dtype=np.int64) for k in KINDS}
     vat_base = {}  # type: Dict[Decimal, np.ndarray]
+    fixed_kind = {k: [0] * len(counts) for k in KINDS}  # cents per key
+    fixed_vat = {}  # type: Dict[Decimal, list]
+    plans = {}  # line plans by (start, end, fta, kva, company, offer): the scheme is not in it
     epoch = dt.date(1970, 1, 1)
-    for rows in groups:
-        i = rows[0]
-        p_start = epoch + dt.timedelta(days=int(columns[0][i]))
-        p_end = epoch + dt.timedelta(days=int(columns[1][i]))
-        version = Contract("batch", "0" * 14, str(fta[i]), int(kva[i]), str(offer[i]),
-                           p_start, company=str(company[i]))
+    for g in range(len(counts)):
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        i = int(order[lo])
+        value = [labels[int(codes[i])] for codes, labels in columns]
+        p_start = epoch + dt.timedelta(days=int(value[0]))
+        p_end = epoch + dt.timedelta(days=int(value[1]))
+        version = Contract("batch", "0" * 14, str(value[2]), int(value[3]), str(value[5]),
+                           p_start, company=str(value[4]))
         total_days = (p_end - p_start).days
-        cons = consumption_wh[rows]
-        for run in plan_period([version], p_start, p_end, rates):
+        rows = cons[:, lo:hi]
+        row_scheme = str(value[6])
+        plan_key = tuple(value[:6])
+        runs = plans.get(plan_key)
+        if runs is None:
+            runs = plans[plan_key] = plan_period([version], p_start, p_end, rates)
+        for run in runs:
             rate = Decimal(run.vat_row.values["rate_percent"])
             if rate not in vat_base:
                 vat_base[rate] = np.zeros(n, dtype=np.int64)
+                fixed_vat[rate] = [0] * len(counts)
             if run.energy is None:
                 if run.unit == "day":
                     quantity = Decimal((run.end - run.start).days)
                 else:
                     quantity = round_cents(run.base)
                 cents = int(round_cents(quantity * run.unit_price).scaleb(2))
-                amounts = np.full(rows.shape[0], cents, dtype=np.int64)
+                fixed_kind[run.kind][g] += cents
+                fixed_vat[rate][g] += cents
+                continue
+            wh = _derived(rows, row_scheme, *run.energy)
+            if run.start == p_start and run.end == p_end:
+                spread = wh  # the line covers the whole period: F(end) - F(start) = Wh
             else:
-                wh = _derived(cons, str(scheme[i]), *run.energy)
                 spread = ((wh * (run.end - p_start).days) // total_days
                           - (wh * (run.start - p_start).days) // total_days)
-                price = _scaled(run.unit_price, 8)  # 1e-8 EUR/kWh; Wh x that = 1e-11 EUR
-                amounts = round_div(spread * price, 10 ** 9)
-            excl[rows] += amounts
-            by_kind[run.kind][rows] += amounts
-            vat_base[rate][rows] += amounts
-    vat_by_rate = {rate: round_div(base * _scaled(rate, 6), 10 ** 8)
-                   for rate, base in vat_base.items()}
+            price = _scaled(run.unit_price, 8)  # 1e-8 EUR/kWh; Wh x that = 1e-11 EUR
+            amounts = round_div(spread * price, 10 ** 9)
+            excl[lo:hi] += amounts
+            by_kind[run.kind][lo:hi] += amounts
+            vat_base[rate][lo:hi] += amounts
+    for kind, per_key in fixed_kind.items():
+        spread_fixed = np.repeat(np.asarray(per_key, dtype=np.int64), counts)
+        by_kind[kind] += spread_fixed
+        excl += spread_fixed
+    for rate, per_key in fixed_vat.items():
+        vat_base[rate] += np.repeat(np.asarray(per_key, dtype=np.int64), counts)
+    vat_sorted = {rate: round_div(base * _scaled(rate, 6), 10 ** 8)
+                  for rate, base in vat_base.items()}
+    back = np.empty_like(order)
+    back[order] = np.arange(n, dtype=order.dtype)
+
+    def restore(values):
+        return values[back]
+    vat_by_rate = {rate: restore(v) for rate, v in vat_sorted.items()}
     total_vat = sum(vat_by_rate.values()) if vat_by_rate else np.zeros(n, dtype=np.int64)
-    return BatchResult(excl, total_vat, excl + total_vat, vat_by_rate, by_kind)
+    excl = restore(excl)
+    return BatchResult(excl, total_vat, excl + total_vat, vat_by_rate,
+                       {k: restore(v) for k, v in by_kind.items()})

@@ -17,23 +17,37 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Price the supply contracts of a contracts file (CSV or JSON, see "
-            "enercoop_core/billing/io.py) for one calendar month from index readings "
+            "enercoop_core/billing/io.py) for one calendar month (--period) or any period "
+            "(--from/--to: a move-out on the 17th, a two-month cycle, a true-up year) from "
+            "index readings "
             "(R15 flow files, or .json/.jsonl index_reading records), with TURPE, CTA, accise "
-            "and VAT from the bundled dated tables and the cooperative's offers file.\n\n"
+            "and VAT from the bundled dated tables and the cooperative's offers file. A bill "
+            "whose consumption cannot be right (an index going down without a dial digit "
+            "count; more than subscribed kVA x hours) is held for review: listed on stderr "
+            "with its reason, never written with the bills.\n\n"
             "Sub-commands: 'enercoop bill check' compares the network operator's F15/F12 "
             "invoice lines with the TURPE computed here; 'enercoop bill purchases' writes "
             "the producers' self-billing purchase invoices."),
         epilog=(
             "example:\n  enercoop bill --contracts contracts.csv --offers offers.csv \\\n"
             "      --readings R15_*.xml --period 2025-09 --format json > bills.json\n"
+            "  enercoop bill --contracts contracts.csv --offers offers.csv \\\n"
+            "      --readings R15_*.xml --from 2025-09-01 --to 2025-10-17   # to: last day, included\n"
             "  enercoop bill check --help\n  enercoop bill purchases --help\n\n"
-            "exit status: 0 all billed, 1 some contracts could not be billed (listed on stderr)"))
+            "exit status: 0 all billed, 1 some contracts could not be billed or are held for "
+            "review (listed on stderr)"))
     parser.add_argument("--contracts", help="contracts file (.csv or .json)")
     parser.add_argument("--offers", help="the cooperative's price grids (CSV)")
     parser.add_argument("--readings", nargs="+", help="flow files (XML, zip, folders) or JSON")
     parser.add_argument("--period", help="month to bill, YYYY-MM")
-    parser.add_argument("--profiles", help="Enedis profile coefficients (open-data CSV), to "
-                        "shape estimates without history (contracts' 'profile' column)")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                        help="first day to bill (with --to, instead of --period)")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD",
+                        help="last day to bill, included")
+    parser.add_argument("--profiles", help="Enedis profile coefficients (open-data CSV): for "
+                        "the contracts with a 'profile', the energy between two indexes is "
+                        "spread over their days by the profile instead of by days, and "
+                        "estimates without history follow it")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
     parser.set_defaults(handler=run)
     commands = parser.add_subparsers(dest="bill_command", metavar="{check,purchases}")
@@ -100,10 +114,38 @@ def month(text: str):
     return start, end
 
 
-def bill_all(contracts, records, start, end, rates, rejected):
-    """Bill every contract; returns (bills, problems [(contract_id, message)])."""
+def period_of(args):
+    """``(start, end)`` (end exclusive) from ``--period YYYY-MM`` or ``--from``/``--to``
+    (both days included)."""
+    date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    if args.period and (date_from or date_to):
+        raise InputError("give either --period or --from/--to, not both", field="--period")
+    if args.period:
+        return month(args.period)
+    if not (date_from and date_to):
+        raise InputError("enercoop bill needs --period, or both --from and --to",
+                         field="--from" if not date_from else "--to")
+    start = _day(date_from, "--from")
+    end = _day(date_to, "--to") + dt.timedelta(days=1)
+    if not start < end:
+        raise InputError("--to %s is before --from %s" % (date_to, date_from), field="--to")
+    return start, end
+
+
+def _day(text: str, option: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise InputError("%s must be YYYY-MM-DD, not %r" % (option, text), field=option)
+
+
+def bill_all(contracts, records, start, end, rates, rejected, held=None):
+    """Bill every contract; returns (bills, problems [(contract_id, message)]). Bills held for
+    review are appended to ``held`` as :class:`~enercoop_core.billing.review.ReviewHold`
+    (else reported among the problems)."""
     from enercoop_core.billing.engine import bill_contract
     from enercoop_core.billing.readings import from_records
+    from enercoop_core.billing.review import ReviewHold
     readings = from_records(records, rejected)
     by_prm = {}
     for reading in readings:
@@ -114,6 +156,11 @@ def bill_all(contracts, records, start, end, rates, rejected):
             continue
         try:
             bills.append(bill_contract(versions, by_prm.get(versions[0].prm, []), start, end, rates))
+        except ReviewHold as hold:
+            if held is None:
+                problems.append((contract_id, str(hold)))
+            else:
+                held.append(hold)
         except EnercoopError as exc:
             problems.append((contract_id, str(exc)))
     return bills, problems
@@ -174,22 +221,25 @@ def _report_rejected(rejected) -> None:
 def run(args) -> int:
     from enercoop_core.billing.io import read_contracts, read_records
     from enercoop_core.tariffs.rates import Rates
-    _require(args, "contracts", "offers", "readings", "period")
-    start, end = month(args.period)
+    _require(args, "contracts", "offers", "readings")
+    start, end = period_of(args)
     contracts = read_contracts(args.contracts)
     rates = Rates.load(args.offers)
     if args.profiles:
         from enercoop_core.billing.profiles import ProfileCoefficients
         wanted = {v.profile for vs in contracts.values() for v in vs if v.profile}
         rates.profiles = ProfileCoefficients.from_csv(args.profiles, _sub_profiles(wanted))
-    rejected = []
+    rejected, held = [], []
     records = read_records(args.readings, rejected)
-    bills, problems = bill_all(contracts, records, start, end, rates, rejected)
+    bills, problems = bill_all(contracts, records, start, end, rates, rejected, held)
     write_bills(bills, args.format)
     _report_rejected(rejected)
+    for hold in held:
+        print("held for review: %s: %s" % (hold.record, "; ".join(hold.reasons)),
+              file=sys.stderr)
     for contract_id, message in problems:
         print("not billed: %s: %s" % (contract_id, message), file=sys.stderr)
-    return 1 if (problems or rejected) else 0
+    return 1 if (problems or rejected or held) else 0
 
 
 def purchase_all(contracts, readings, start, end, tariffs):

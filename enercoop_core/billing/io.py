@@ -6,7 +6,12 @@ Contracts, CSV (one row per contract version; ``end`` exclusive, empty = open)::
     C-0001,30001234567890,BTINFCU4,6,BASE,coop-idf,2024-01-01,,22:00-06:00,Alice Martin,3500,RES1
 
 (``annual_kwh`` and ``profile``, an Enedis profile or sub-profile, serve estimates without
-history; both optional.)
+history; both optional.) Further optional columns (see :class:`~enercoop_core.billing.model.
+Contract`, checked together with ``fta`` and ``kva``): ``segment`` (C5, C4),
+``accise_category`` (household, sme, high_power), ``accise_attestation`` (the accise category
+a customer's attestation gives, e.g. ``exempt``), ``meter`` (empty, ``non_communicating``,
+``none``), ``meter_digits`` (dial digit count), ``kva_hph``, ``kva_hch``, ``kva_hpb``,
+``kva_hcb`` (BT > 36 kVA four subscribed powers; all four or none).
 
 or JSON: a list of objects with the same keys (``kva`` a number)::
 
@@ -42,33 +47,77 @@ def contract_from_dict(raw: dict, file: str = "", record: str = "") -> Contract:
     for name in REQUIRED:
         if raw.get(name) in (None, ""):
             raise InputError("missing value", file=file, record=record, field=name)
+    kva = _whole(raw["kva"], file, record, "kva")  # subscribed powers are whole kVA
     try:
-        kva = int(Decimal(str(raw["kva"])))
         annual = raw.get("annual_kwh")
         annual = Decimal(str(annual)) if annual not in (None, "") else None
     except InvalidOperation:
-        raise InputError("not a number", file=file, record=record, field="kva/annual_kwh")
+        raise InputError("not a number", file=file, record=record, field="annual_kwh")
     prm = str(raw["prm"])
     if not (len(prm) == 14 and prm.isdigit()):
         raise InputError("PRM must have 14 digits", file=file, record=record, field="prm")
+    powers = []
+    for time_class in ("HPH", "HCH", "HPB", "HCB"):
+        name = "kva_" + time_class.lower()
+        if raw.get(name) not in (None, ""):
+            powers.append((time_class, _whole(raw[name], file, record, name)))
+    if powers and len(powers) != 4:
+        raise InputError("give the four subscribed powers kva_hph, kva_hch, kva_hpb, kva_hcb "
+                         "or none", file=file, record=record, field="kva_hph")
+    digits = raw.get("meter_digits")
+    start = _date(raw["start"], file, record, "start")
+    end = _date(raw["end"], file, record, "end") if raw.get("end") else None
+    if end is not None and not start < end:
+        raise InputError("end %s must be after start %s (end is exclusive)" % (end, start),
+                         file=file, record=record, field="end")
     return Contract(
         contract_id=str(raw["contract_id"]), prm=prm, fta=str(raw["fta"]), kva=kva,
         offer=str(raw["offer"]), company=str(raw.get("company") or "default"),
-        start=parse_date(str(raw["start"]), file, 0, "start"),
-        end=parse_date(str(raw["end"]), file, 0, "end") if raw.get("end") else None,
-        offpeak=str(raw.get("offpeak") or ""), customer=str(raw.get("customer") or ""),
-        annual_kwh=annual, profile=str(raw.get("profile") or ""))
+        start=start, end=end, offpeak=str(raw.get("offpeak") or ""), customer=str(raw.get("customer") or ""),
+        annual_kwh=annual, profile=str(raw.get("profile") or ""),
+        segment=str(raw.get("segment") or ""),
+        accise_category=str(raw.get("accise_category") or ""),
+        accise_attestation=str(raw.get("accise_attestation") or ""),
+        meter=str(raw.get("meter") or ""),
+        meter_digits=_whole(digits, file, record, "meter_digits") if digits not in (None, "")
+        else None,
+        kva_by_class=tuple(powers))
+
+
+def _date(value, file: str, record: str, name: str):
+    try:
+        return parse_date(str(value), file, 0, name)
+    except InputError as exc:
+        raise InputError(exc.message, file=file, record=record, field=name)
+
+
+def _whole(value, file: str, record: str, name: str) -> int:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number != number.to_integral_value() or number < 0:
+        raise InputError("not a whole number: %r" % (value,), file=file, record=record,
+                         field=name)
+    return int(number)
 
 
 def read_contracts(path) -> Dict[str, List[Contract]]:
     """{contract_id: [versions sorted by start]} from a CSV or JSON file."""
     path = Path(path)
     contracts = {}  # type: Dict[str, List[Contract]]
+    records = {}  # type: Dict[int, str]
     for record, raw in _rows(path):
         c = contract_from_dict(raw, path.name, record)
         contracts.setdefault(c.contract_id, []).append(c)
+        records[id(c)] = record
     for versions in contracts.values():
         versions.sort(key=lambda v: v.start)
+        for before, after in zip(versions, versions[1:]):
+            if before.end is None or before.end > after.start:
+                raise InputError("version from %s overlaps the version from %s (its end is %s)"
+                                 % (after.start, before.start, before.end or "empty"),
+                                 file=path.name, record=records[id(after)], field="start")
     return contracts
 
 
@@ -77,13 +126,27 @@ PURCHASE_REQUIRED = ("contract_id", "prm", "producer", "tariff", "start")
 
 def _rows(path: Path):
     """(record number, dict) pairs of a CSV (header = record 1) or JSON list file."""
-    if path.suffix.lower() == ".json":
-        raws = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(raws, list):
-            raise InputError("a JSON contracts file holds a list of objects", file=path.name)
-        return [(str(i + 1), raw) for i, raw in enumerate(raws)]
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [(str(i + 2), raw) for i, raw in enumerate(csv.DictReader(handle))]
+    try:
+        if path.suffix.lower() == ".json":
+            raws = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(raws, list):
+                raise InputError("a JSON contracts file holds a list of objects", file=path.name)
+            rows = [(str(i + 1), raw) for i, raw in enumerate(raws)]
+        else:
+            with path.open(newline="", encoding="utf-8") as handle:
+                rows = [(str(i + 2), raw) for i, raw in enumerate(csv.DictReader(handle))]
+    except OSError as exc:
+        raise InputError("cannot read the file: %s" % (exc.strerror or exc), file=str(path))
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text (byte %d)" % exc.start, file=path.name)
+    except ValueError as exc:  # json.JSONDecodeError
+        raise InputError("not valid JSON: %s" % exc, file=path.name)
+    for record, raw in rows:
+        if not isinstance(raw, dict):
+            raise InputError("not an object: %r" % (raw,), file=path.name, record=record)
+        if None in raw:  # csv.DictReader puts the cells beyond the header under None
+            raise InputError("more cells than header columns", file=path.name, record=record)
+    return rows
 
 
 def purchase_contract_from_dict(raw: dict, file: str = "", record: str = ""):
@@ -126,14 +189,13 @@ def read_records(paths, rejected: list) -> List[dict]:
     records, flow_paths = [], []
     for path in paths:
         path = Path(path)
-        if path.suffix.lower() == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
-            records.extend(data if isinstance(data, list) else [data])
-        elif path.suffix.lower() == ".jsonl":
-            records.extend(json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()
-                           if l.strip())
-        else:
+        if path.suffix.lower() not in (".json", ".jsonl"):
             flow_paths.append(str(path))
+            continue
+        try:
+            records.extend(_json_records(path))
+        except InputError as exc:
+            rejected.append((None, exc))
     if flow_paths:
         from enercoop_core import (
             flows,  # parallel work: imported only when flow files are given
@@ -142,6 +204,33 @@ def read_records(paths, rejected: list) -> List[dict]:
         records.extend(parsed)
         rejected.extend((None, rejection) for rejection in (getattr(parsed, "rejected", ()) or ()))
     return records
+
+
+def _json_records(path: Path) -> List[dict]:
+    """The record objects of a .json (one object or a list) or .jsonl file (InputError naming
+    the file and the line or position otherwise)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError("cannot read the file: %s" % (exc.strerror or exc), file=str(path))
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text (byte %d)" % exc.start, file=path.name)
+    if path.suffix.lower() == ".jsonl":
+        lines = [(str(n), l) for n, l in enumerate(text.splitlines(), start=1) if l.strip()]
+    else:
+        lines = [(None, text)]
+    found = []
+    for line, chunk in lines:
+        try:
+            data = json.loads(chunk)
+        except ValueError as exc:
+            raise InputError("not valid JSON: %s" % exc, file=path.name, record=line)
+        for position, item in enumerate(data if isinstance(data, list) else [data], start=1):
+            if not isinstance(item, dict):
+                raise InputError("not a record object: %r" % (item,), file=path.name,
+                                 record=line or str(position))
+            found.append(item)
+    return found
 
 
 def bill_to_dict(bill) -> dict:

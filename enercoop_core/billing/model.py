@@ -28,6 +28,18 @@ class Contract:
     that estimate (e.g. {"HP": 0.6, "HC": 0.4}), defaults to even shares; ``profile``: Enedis
     profile (``RES2``) or sub-profile (``RES1_BASE``) shaping that estimate over the year when
     profile coefficients are loaded (see :mod:`~enercoop_core.billing.estimate`).
+
+    Checked together by :func:`~enercoop_core.billing.engine.check_contract` (an inconsistent
+    version is refused): ``segment`` (``C5``/``C4``, empty = from the FTA) and ``kva`` must fit
+    the FTA (BTINF*: 1..36 kVA, C5; BTSUP*: 37..250 kVA, C4); ``accise_category`` (empty = from
+    the power: ``household`` <= 36 kVA, ``sme`` <= 250 kVA, ``high_power`` above) must be the
+    power's. ``accise_attestation``: the customer's attestation for a reduced rate or an
+    exemption, the ``category`` of the accise table it gives (e.g. ``exempt``), empty = none.
+    ``meter``: ``""`` (communicating meter), ``non_communicating`` (CACNC surcharge) or
+    ``none`` (no meter: metering fee of a point without meter); ``meter_digits``: the dial's
+    digit count when the readings do not state it (roll-over check). ``kva_by_class``: BT > 36
+    kVA four subscribed powers ``(("HPH", P1), ("HCH", P2), ("HPB", P3), ("HCB", P4))`` with
+    P1 <= P2 <= P3 <= P4 (empty = ``kva`` for all four).
     """
 
     contract_id: str
@@ -43,6 +55,12 @@ class Contract:
     annual_kwh: Optional[Decimal] = None
     class_shares: Tuple[Tuple[str, Decimal], ...] = ()
     profile: str = ""
+    segment: str = ""
+    accise_category: str = ""
+    accise_attestation: str = ""
+    meter: str = ""
+    meter_digits: Optional[int] = None
+    kva_by_class: Tuple[Tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +104,11 @@ class Bill:
     """A bill of one contract for ``[period_start, period_end)``.
 
     ``consumption_wh``: Wh per register class billed for the period itself (true-ups apart);
-    ``start_index_wh``/``end_index_wh``: indexes used (``end_estimated`` when estimated).
+    ``start_index_wh``/``end_index_wh``: indexes used (``end_estimated`` when estimated);
+    ``index_readings``: the readings the consumption was worked out from, as
+    ``(day, nature, {class: Wh})`` in order (real or estimated, for the bill's mentions);
+    ``review``: why the bill is held for review (empty = can be issued; a held bill is raised
+    with :class:`~enercoop_core.billing.review.ReviewHold`, never returned).
     """
 
     contract_id: str
@@ -104,6 +126,8 @@ class Bill:
     end_index_wh: Dict[str, int] = field(default_factory=dict)
     end_estimated: bool = False
     customer: str = ""
+    index_readings: Tuple[Tuple[dt.date, str, Dict[str, int]], ...] = ()
+    review: Tuple[str, ...] = ()
 
 
 def vat_summary(lines) -> Tuple[VatLine, ...]:

@@ -18,6 +18,9 @@ component     F15 Id_EV (suffixes -U/-E/-A/-F/-R ignored)           F12 Id_EV / 
 ``c``         ASSV<opt>-<kVA>-<n>* (part variable; class from the   VEAS<class>, CSV
               label, else n: CU4/MU4 1 HCB, 2 HPB, 3 HCH, 4 HPH;
               MU2 1 HC, 2 HP; CU1/MU1/LU1 BASE)
+``cmdps``     (none)                                                VDDE (durée de
+                                                                    dépassement, hours:
+                                                                    alpha x quantity)
 ============  ====================================================  ========================
 
 Energy classes HPE/HCE (F12 wording for the low season) read as HPB/HCB. Anything else
@@ -49,7 +52,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from enercoop_core.billing.consumption import consumption, derive
-from enercoop_core.billing.model import Contract
+from enercoop_core.billing.model import Contract, round_cents
 from enercoop_core.errors import EnercoopError, InputError
 from enercoop_core.tariffs import turpe as turpe_mod
 
@@ -160,6 +163,8 @@ def classify(record: dict) -> Tuple[Optional[str], Optional[str]]:
     recap = (record.get("nature_code") or "").upper() if record.get("flow") == "F12" else ""
     if code in ("AR_CA", "AR_CR"):
         return None, "TURPE price correction of an earlier invoice (%s)" % code
+    if code.startswith("VDDE"):
+        return "cmdps", None  # F12 'Durée de dépassement' (BT > 36 kVA: alpha x hours)
     if code.startswith("ASCGCU") or code.startswith("ASG") or code.startswith("FCGE") \
             or code.startswith("FCGU") or recap in ("CGEST", "CGCU") or code == "CG":
         return "cg", None
@@ -253,10 +258,18 @@ def expected_amount(versions: Sequence[Contract], component: str, time_class: Op
     classes = turpe_mod.energy_classes(version.fta)
     zero = {c: 0 for c in classes}
     note = ""
+    if component == "cmdps":
+        if energy_kwh is None:
+            raise InputError("overrun line without a duration", field="quantity")
+        row = rates.turpe.overrun(start, version.fta)
+        # TURPE 7 brochure p.15: CMDPS = 12.41 x h (quantity: hours of overrun)
+        return round_cents(Decimal(row.values["value"]) * energy_kwh), None, "hours as billed"
     if component != "c":
         lines = price_period(versions, start, end, zero, rates, turpe_only=True)
         code = ENGINE_CODE[component]
-        return sum((l.amount for l in lines if l.code == code), Decimal("0.00")), None, note
+        # BT > 36 kVA: the b terms of every power step (turpe_b_<class>) are one component
+        return sum((l.amount for l in lines if l.code == code or (
+            component == "b" and l.code.startswith("turpe_b_"))), Decimal("0.00")), None, note
     if time_class not in classes:
         raise InputError("time class %s is not one of option %s" % (time_class, version.fta),
                          field="time_class")
@@ -320,8 +333,8 @@ def check_network(contracts, records: Iterable[dict], rates, start: Optional[dt.
         try:
             billed = _decimal(record.get("amount"), "amount", record)
             billed_kwh = (_decimal(record["quantity"], "quantity", record)
-                          if component == "c" and record.get("quantity") not in (None, "")
-                          else None)
+                          if component in ("c", "cmdps")
+                          and record.get("quantity") not in (None, "") else None)
             if billed_kwh is not None and is_cancellation(record):
                 billed_kwh = abs(billed_kwh)
             expected, expected_kwh, note = expected_amount(

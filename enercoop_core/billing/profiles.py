@@ -23,12 +23,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from decimal import Decimal
 from typing import Dict, Iterable, Optional, Tuple
 
 import numpy as np
 
 from enercoop_core.errors import InputError, MissingRateError
-from enercoop_core.tariffs.calendar import PARIS
+from enercoop_core.tariffs.calendar import PARIS, is_high_season, season_of, season_days
 
 HALF_HOUR = 1800
 
@@ -57,6 +58,7 @@ class ProfileCoefficients:
     def __init__(self, series: Dict[str, Tuple[np.ndarray, np.ndarray]], name: str = "profiles"):
         self.series = series
         self.name = name
+        self._running = {}  # type: Dict[str, np.ndarray]  # cumulative sums, for spreading
 
     @classmethod
     def from_csv(cls, path, sub_profiles: Optional[Iterable[str]] = None,
@@ -101,8 +103,9 @@ class ProfileCoefficients:
     def has(self, sub_profile: str) -> bool:
         return sub_profile in self.series
 
-    def share(self, sub_profile: str, start: dt.date, end: dt.date) -> float:
-        """Share of a year's energy of ``sub_profile`` falling in local days ``[start, end)``."""
+    def _covered(self, sub_profile: str, start: dt.date, end: dt.date):
+        """``(starts, values, lo, hi)``: the series and the index range of local days
+        ``[start, end)`` (MissingRateError when the file does not cover them)."""
         if sub_profile not in self.series:
             raise MissingRateError(self.name, start, "sous_profil=%s" % sub_profile)
         starts, values = self.series[sub_profile]
@@ -113,6 +116,20 @@ class ProfileCoefficients:
             uncovered = dt.datetime.fromtimestamp(int(starts[-1]) + HALF_HOUR, PARIS).date()
             raise MissingRateError(self.name, uncovered, "sous_profil=%s" % sub_profile)
         lo, hi = np.searchsorted(starts, [first, last], side="left")
+        return starts, values, int(lo), int(hi)
+
+    def cumulative(self, sub_profile: str, origin: dt.date, day: dt.date) -> float:
+        """Sum of the coefficients of local days ``[origin, day)`` (``day >= origin``), taken
+        from a running sum so that it never decreases as ``day`` grows."""
+        _starts, values, lo, hi = self._covered(sub_profile, origin, day)
+        running = self._running.get(sub_profile)
+        if running is None:
+            running = self._running[sub_profile] = np.concatenate(([0.0], np.cumsum(values)))
+        return float(running[hi] - running[lo])
+
+    def share(self, sub_profile: str, start: dt.date, end: dt.date) -> float:
+        """Share of a year's energy of ``sub_profile`` falling in local days ``[start, end)``."""
+        starts, values, lo, hi = self._covered(sub_profile, start, end)
         total = float(values.sum())
         if total <= 0:
             raise InputError("coefficients of %s add up to zero" % sub_profile,
@@ -121,3 +138,93 @@ class ProfileCoefficients:
         last_day = dt.datetime.fromtimestamp(int(starts[-1]), PARIS).date()
         covered_days = (last_day - first_day).days + 1
         return float(values[lo:hi].sum()) / total * covered_days / 365.0
+
+
+class ProfileSpread:
+    """Spreads the energy measured between two indexes over the days between them by an
+    Enedis profile instead of by days (see :mod:`~enercoop_core.billing.engine`).
+
+    For indexes read on local days ``origin`` and ``final``, the days ``[a, b)`` get
+    ``F(b) - F(a)`` Wh of a register class with ``F(d) = floor(wh x W(origin, d) /
+    W(origin, final))``, ``W`` the sum of the half-hourly coefficients of the class's
+    sub-profile over those days, counting only the months of its season for a seasonal class
+    (HPH and HCH: November to March; HPB, HCB: April to October): the parts always add up to
+    the measured Wh. Sub-profile of a class: the first the file has of ``<profile>_<class>``
+    (``RES2_HC``), ``<profile>_HP``/``_HC`` for HPx/HCx, ``profile`` itself (``RES1_BASE``),
+    else every ``<profile>_*`` sub-profile summed (the whole profile); none of them is an
+    InputError naming the file, days the file does not cover a MissingRateError. With
+    ``W(origin, final) = 0`` the class is spread by days (:func:`spread_by_days`)."""
+
+    def __init__(self, coefficients: ProfileCoefficients, profile: str):
+        self.coefficients = coefficients
+        self.profile = profile
+
+    def sub_profiles(self, time_class: Optional[str]) -> Tuple[str, ...]:
+        have, p = self.coefficients, self.profile
+        names = []
+        if time_class:
+            names.append("%s_%s" % (p, time_class))
+            if time_class in ("HPH", "HPB", "HCH", "HCB"):
+                names.append("%s_%s" % (p, time_class[:2]))
+        names.append(p)
+        for name in names:
+            if have.has(name):
+                return (name,)
+        whole = tuple(s for s in have.sub_profiles() if s.startswith(p + "_"))
+        if not whole:
+            raise InputError("no sous_profil %s in the profile coefficients" % " or ".join(
+                names + [p + "_*"]), file=have.name, field="profile")
+        return whole
+
+    def weight(self, subs: Tuple[str, ...], time_class: Optional[str], origin: dt.date,
+               day: dt.date) -> Decimal:
+        """``W(origin, day)``: the coefficients of ``subs`` summed over the days of
+        ``[origin, day)`` in the season of ``time_class``."""
+        high = season_of(time_class)
+        pieces = [(origin, day)]
+        if high is not None:
+            pieces, month = [], origin
+            while month < day:
+                following = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+                if is_high_season(month.month) == high:
+                    pieces.append((month, min(day, following)))
+                month = following
+        total = Decimal(0)
+        for a, b in pieces:
+            for sub in subs:
+                # the running sum from origin never decreases: differences stay >= 0
+                total += (Decimal(repr(self.coefficients.cumulative(sub, origin, b)))
+                          - Decimal(repr(self.coefficients.cumulative(sub, origin, a))))
+        return total
+
+    def __call__(self, wh: int, time_class: Optional[str], origin: dt.date, final: dt.date,
+                 a: dt.date, b: dt.date) -> int:
+        """Wh of days ``[a, b)`` (inside ``[origin, final)``) of the ``wh`` of register class
+        ``time_class`` measured over ``[origin, final)``."""
+        if not wh or (a == origin and b == final):
+            return wh
+        subs = self.sub_profiles(time_class)
+        total = self.weight(subs, time_class, origin, final)
+        if total <= 0:  # the profile puts nothing in these days: by days, as without one
+            return spread_by_days(wh, origin, final, a, b, time_class)
+
+        def cumulated(day):
+            if day >= final:
+                return wh
+            return int(wh * self.weight(subs, time_class, origin, day) / total)
+        return cumulated(b) - cumulated(a)
+
+
+def spread_by_days(wh: int, origin: dt.date, final: dt.date, a: dt.date, b: dt.date,
+                   time_class: Optional[str] = None) -> int:
+    """Wh of ``[a, b)`` when ``wh`` is spread by days over ``[origin, final)``:
+    ``F(b) - F(a)`` with ``F(d) = floor(wh x days(origin, d) / days(origin, final))``,
+    counting for a seasonal register class (HPH, HCH / HPB, HCB) the days of its season only
+    (TURPE: high season November to March), all days when the span has none of them."""
+    total = season_days(time_class, origin, final)
+    if total <= 0:
+        time_class, total = None, (final - origin).days
+
+    def cumulated(day):
+        return wh * season_days(time_class, origin, day) // total
+    return cumulated(b) - cumulated(a)

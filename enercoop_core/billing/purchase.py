@@ -189,13 +189,41 @@ def _reading_on(readings, day):
     return found[0] if found else None
 
 
+def _prorated(readings, day):
+    """The injection index of ``day`` (no reading on it) prorated by days between the real
+    readings just before and just after it on the same meter (nature ``prorated``, measured:
+    see :func:`~enercoop_core.billing.readings.Reading.estimated`), or None."""
+    from enercoop_core.billing.consumption import rollover_modulus_wh, segments
+    from enercoop_core.billing.readings import Reading, Register, chronological
+    reals = chronological(r for r in readings if not r.estimated)
+    earlier = [r for r in reals if r.day < day]
+    later = [r for r in reals if r.day > day]
+    if not earlier or not later:
+        return None
+    before, after = earlier[-1], later[0]
+    found = segments([before, after], direction="injection")
+    if len(found) != 1:
+        return None  # a meter change between them
+    used, total = found[0][2], (after.day - before.day).days
+    registers = []
+    for c, wh in sorted(before.indexes("injection").items()):
+        reg = before.register(c, "injection")
+        modulus = rollover_modulus_wh(wh, reg.digits)
+        index = wh + used[c] * (day - before.day).days // total
+        registers.append(Register(reg.owner, c, "injection",
+                                  index % modulus if modulus else index, reg.digits))
+    return Reading(prm=before.prm, day=day, nature="prorated", registers=tuple(registers),
+                   meter_serial=before.meter_serial or after.meter_serial)
+
+
 def purchase_invoice(contract: PurchaseContract, readings, start: dt.date, end: dt.date,
                      tariffs, taxes=None) -> PurchaseInvoice:
     """The self-billing invoice of ``contract`` for ``[start, end)`` from injection readings.
 
     ``readings``: :class:`~enercoop_core.billing.readings.Reading` objects (any PRM, any
     dates); an injection index is needed on the first and the last day of the (clipped)
-    period; real readings in between are used (roll-over, meter change). An invoice from an
+    period, read on it or prorated by days between the real ones around it; real readings in
+    between are used (roll-over, meter change). An invoice from an
     estimated index is flagged ``estimated``. A missing index is an
     :class:`~enercoop_core.errors.InputError` naming the contract and the day.
     """
@@ -206,7 +234,8 @@ def purchase_invoice(contract: PurchaseContract, readings, start: dt.date, end: 
                          record=contract.contract_id, field="start")
     mine = sorted((r for r in readings if r.prm == contract.prm and r.indexes("injection")),
                   key=lambda r: r.day)
-    first, last = _reading_on(mine, eff_start), _reading_on(mine, eff_end)
+    first = _reading_on(mine, eff_start) or _prorated(mine, eff_start)
+    last = _reading_on(mine, eff_end) or _prorated(mine, eff_end)
     for day, reading in ((eff_start, first), (eff_end, last)):
         if reading is None:
             raise InputError("no injection index of PRM %s on %s" % (contract.prm, day),

@@ -3,26 +3,36 @@
 One ``contract_event`` record per ``PRM`` block (its ``Evenement_Declencheur``), and one
 ``index_reading`` record per ``Evenement_Declencheur/Releves/Donnees_Releve`` (the indexes
 before, ``Code_Qualification`` 1, and after, 2, the event). Personal data of the contract
-holder (names, addresses, phone numbers) is not read.
+holder (names, addresses, phone numbers) is not read; its ``Categorie`` (PRO, RES) is.
+The event also gives the meters (``Dispositif_De_Comptage/Compteur`` type and serial),
+``services_level`` and ``fta_changed``; ``subscribed_kva`` is a number. A block the flow
+allows once (``Evenement_Declencheur``, ``Releves``, ``Situation_Contractuelle``...) that
+appears twice rejects the PRM block rather than being read in part.
 """
 from __future__ import annotations
 
 from typing import Iterator
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import Context, child, name, nature, registers, texts
+from enercoop_core.flows.common import (Context, child, name, nature, registers, single,
+                                        texts)
 from enercoop_core.flows.errors import FieldError
 
 KIND = "C15"
 SUPPORTED_MAJORS = ("4", "5")
 TAGS = ("Contrat", "PRM")
+ID_OWNERS = ("PRM",)  # the records that carry an Id_PRM
 QUALIFICATION = {"1": "before", "2": "after"}
 
 
 def read(events, ctx: Context) -> Iterator:
     for tag, elem in events:
         if tag == "Contrat":
-            ctx.extra["contract"] = texts(elem)
+            try:
+                ctx.extra["contract"] = texts(elem, "Contrat")
+            except FieldError as exc:
+                ctx.extra["contract"] = {}
+                yield ctx.reject_field(None, exc)
             continue
         raw = getattr(child(elem, "Id_PRM"), "text", None)
         try:
@@ -36,38 +46,42 @@ def read(events, ctx: Context) -> Iterator:
 
 
 def _prm(elem, prm: str, ctx: Context) -> list:
-    t = texts(elem)
-    event = child(elem, "Evenement_Declencheur")
+    t = texts(elem, "PRM")
+    event = single(elem, "Evenement_Declencheur", "PRM")
     if event is None:
         raise FieldError("PRM/Evenement_Declencheur", "missing required element")
-    e = texts(event)
     epath = "PRM/Evenement_Declencheur"
+    e = texts(event, epath)
     date = v.iso_instant(e.get("Date_Evenement"), epath + "/Date_Evenement")
     code = v.optional(e.get("Nature_Evenement"))
     affair = v.optional(e.get("Id_Affaire"))
-    situation = child(elem, "Situation_Contractuelle")
-    s = texts(situation) if situation is not None else {}
+    situation = single(elem, "Situation_Contractuelle", "PRM")
     spath = "PRM/Situation_Contractuelle"
-    tariff = child(situation, "Structure_Tarifaire") if situation is not None else None
-    tt = texts(tariff) if tariff is not None else {}
+    s = texts(situation, spath) if situation is not None else {}
     tpath = spath + "/Structure_Tarifaire"
+    tariff = single(situation, "Structure_Tarifaire", spath) if situation is not None else None
+    tt = texts(tariff, tpath) if tariff is not None else {}
+    holder = single(situation, "Titulaire_Contrat", spath) if situation is not None else None
+    category = (v.optional(texts(holder, spath + "/Titulaire_Contrat").get("Categorie"))
+                if holder is not None else None)
+    meters = _meters(elem)
     power = v.optional_decimal(tt.get("Puissance_Souscrite"), tpath + "/Puissance_Souscrite")
     power_unit = v.optional(tt.get("Unite_Puissance_Souscrite"))
     kva = None
     if power is not None and (power_unit or "kVA") == "kVA":
-        kva = v.number(power, tpath + "/Puissance_Souscrite")
+        kva = v.power_number(power)
     fta = v.optional(tt.get("Formule_Tarifaire_Acheminement"))
     contract = ctx.extra.get("contract") or {}
     readings = []
     sides = {"before": [], "after": []}
-    releves = child(event, "Releves")
+    releves = single(event, "Releves", epath)
     rank = 0
     for item in (releves if releves is not None else ()):
         if name(item.tag) != "Donnees_Releve":
             continue
         rank += 1
         rpath = "%s/Releves/Donnees_Releve[%d]" % (epath, rank)
-        r = texts(item)
+        r = texts(item, rpath)
         qcode = v.required(r.get("Code_Qualification"), rpath + "/Code_Qualification")
         side = QUALIFICATION.get(qcode)
         if side is None:
@@ -123,7 +137,25 @@ def _prm(elem, prm: str, ctx: Context) -> list:
         "calendar_distributor": v.optional(tt.get("Id_Calendrier_Distributeur")),
         "calendar_supplier": v.optional(tt.get("Id_Calendrier")),
         "supplier_contract": v.optional(contract.get("Identifiant")),
+        "customer_category": category,
+        "services_level": v.optional(t.get("Niveau_Ouverture_Services")),
+        "fta_changed": v.optional_iso(t.get("Date_Derniere_Modification_FTA"),
+                                      "PRM/Date_Derniere_Modification_FTA"),
+        "meter_type": meters[0]["type"] if len(meters) == 1 else None,
+        "meter_serial": meters[0]["serial"] if len(meters) == 1 else None,
+        "meters": meters,
         "indexes_before": sides["before"],
         "indexes_after": sides["after"],
     }
     return [event_record] + readings
+
+
+def _meters(elem) -> list:
+    """[{"type", "serial"}] of ``Dispositif_De_Comptage/Compteur`` (document order)."""
+    device = single(elem, "Dispositif_De_Comptage", "PRM")
+    out = []
+    for rank, meter in enumerate(device.iterchildren("Compteur") if device is not None
+                                 else (), 1):
+        m = texts(meter, "PRM/Dispositif_De_Comptage/Compteur[%d]" % rank)
+        out.append({"type": v.optional(m.get("Type")), "serial": v.optional(m.get("Num_Serie"))})
+    return out

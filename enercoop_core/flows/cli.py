@@ -17,7 +17,7 @@ from enercoop_core.flows.engine import parse as parse_flows
 from enercoop_core.flows.engine import supported
 from enercoop_core.flows.errors import FlowError
 from enercoop_core.flows.records import as_dict, family_of
-from enercoop_core.flows.sources import IV_ENV, KEY_ENV
+from enercoop_core.flows.sources import IV_ENV, KEY_ENV, KEYRING_ENV
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -25,8 +25,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 CSV_COLUMNS = {
     "index_reading": ["flow", "version", "key", "file", "member", "prm", "date", "reading_id",
                       "reason", "nature", "nature_code", "fta", "subscribed_kva", "owner",
-                      "time_class", "measure_class", "direction", "value", "unit",
-                      "digits", "rollover", "meter_serial"],
+                      "time_class", "measure_class", "quantity", "direction", "value", "unit",
+                      "digits", "rollover", "meter_serial", "coefficient", "previous_value"],
     "contract_event": ["flow", "version", "key", "file", "member", "prm", "date", "event",
                        "event_type", "contract_state", "segment", "fta", "subscribed_kva",
                        "affair_id", "indexes_before", "indexes_after"],
@@ -34,8 +34,11 @@ CSV_COLUMNS = {
                              "invoice_date", "prm", "item_id", "label", "start", "end",
                              "quantity", "unit", "unit_price", "amount", "vat_rate",
                              "debit_credit", "reading_ids"],
+    "network_invoice_total": ["flow", "version", "key", "file", "member", "part",
+                              "invoice_number", "invoice_date", "code", "label", "tariff",
+                              "amount", "vat_rate"],
     "curve": ["flow", "version", "key", "file", "member", "prm", "direction", "step_minutes",
-              "instant", "value_w", "quality"],
+              "quantity", "unit", "instant", "value_w", "quality", "status"],
 }
 
 
@@ -72,17 +75,22 @@ class _Progress:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH",
                         help="XML file, zip, AES-encrypted zip, or directory of these")
-    parser.add_argument("--key", help="AES key in hex for encrypted archives "
-                                      "(default: $%s)" % KEY_ENV)
-    parser.add_argument("--iv", help="AES IV in hex for encrypted archives "
-                                     "(default: $%s)" % IV_ENV)
+    parser.add_argument("--keyring", metavar="FILE",
+                        help="key ring for encrypted archives: one 'label key_hex [iv_hex]' "
+                             "a line, or TOML (default: $%s); keys are tried in turn, a "
+                             "key without IV reads the IV at the head of the file (AES-256, "
+                             "June 2026 on)" % KEYRING_ENV)
+    parser.add_argument("--key", help="one more AES key in hex (default: $%s)" % KEY_ENV)
+    parser.add_argument("--iv", help="the fixed IV in hex of --key, for the older AES-128 "
+                                     "deliveries (default: $%s)" % IV_ENV)
     parser.add_argument("--xsd-dir", metavar="DIR",
                         help="folder of Enedis XSD files: also validate each document")
 
 
 def register(subparsers) -> None:
     flows = subparsers.add_parser(
-        "flows", help="read Enedis flows (R15, R151, R171, R50, C15, F15, F12)",
+        "flows", help="read Enedis flows (R15, R151, R171, R17, R50, R4x, R64, R67, C15, C12, "
+                      "F15, F12)",
         description="Read Enedis flows: detect kind and version, validate, and turn them "
                     "into records. Supported: %s." % supported(),
         epilog="Examples:\n  enercoop flows inspect inbox/\n"
@@ -135,7 +143,8 @@ def register(subparsers) -> None:
 
 
 def _run(args):
-    return parse_flows(args.paths, key=args.key, iv=args.iv, xsd_dir=args.xsd_dir)
+    return parse_flows(args.paths, key=args.key, iv=args.iv, xsd_dir=args.xsd_dir,
+                       keyring=args.keyring)
 
 
 def _drain(run, progress, sink=None) -> None:
@@ -175,6 +184,12 @@ def _inspect(args) -> int:
                 " (%s)" % doc.part if doc.part and doc.part not in ("readings", "curves",
                                                                        "contract") else "",
                 doc.emitter or "?", doc.records, families or "-", doc.rejected)
+            if doc.version_raw is not None and doc.version_raw != doc.version:
+                line += " (version written %r)" % doc.version_raw
+            if doc.key_label:
+                line += ", decrypted with key %s" % doc.key_label
+            for warning in doc.warnings:
+                line += "\n    warning: %s" % warning
             if doc.xsd:
                 line += ", XSD: %s" % doc.xsd
             if doc.repaired_bytes:
@@ -193,9 +208,10 @@ def _flatten(record) -> List[Dict]:
         head = {"flow": record.flow, "version": record.version, "key": record.key,
                 "file": record.source["file"], "member": record.source["member"],
                 "prm": record.prm, "direction": record.direction,
-                "step_minutes": record.step_minutes}
-        return [dict(head, instant=p["instant"], value_w=p["value_w"], quality=p["quality"])
-                for p in record.to_dict()["points"]]
+                "step_minutes": record.step_minutes, "quantity": record.quantity,
+                "unit": record.unit}
+        return [dict(head, instant=p["instant"], value_w=p["value_w"], quality=p["quality"],
+                     status=p.get("status")) for p in record.to_dict()["points"]]
     base = dict(data)
     base["file"], base["member"] = data["source"]["file"], data["source"]["member"]
     if family == "index_reading":

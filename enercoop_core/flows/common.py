@@ -48,12 +48,36 @@ def name(tag) -> str:
     return tag
 
 
-def texts(elem) -> Dict[str, Optional[str]]:
-    """Text of each child element by tag (the last one wins for repeats).
+def texts(elem, path: Optional[str] = None) -> Dict[str, Optional[str]]:
+    """Text of each child element by tag.
 
     Tags are local names: :func:`xmlstream.iter_elements` unqualifies namespaced records.
+    A simple child repeated with different texts raises FieldError (``path/Tag``): keeping
+    one of them would drop the other silently. Repeated complex children (blocks) are the
+    caller's to read.
     """
-    return {item.tag: item.text for item in elem}
+    out = {item.tag: item.text for item in elem}
+    if len(out) != len(elem):
+        check_repeats(elem, path)
+    return out
+
+
+def check_repeats(elem, path: Optional[str]) -> None:
+    """FieldError when a childless child element appears twice with different texts."""
+    seen = {}  # type: Dict[str, Optional[str]]
+    for item in elem:
+        tag = item.tag
+        if not isinstance(tag, str) or len(item):
+            continue
+        if tag in seen and (seen[tag] or "").strip() != (item.text or "").strip():
+            raise FieldError("%s/%s" % (path, tag) if path else tag,
+                             "appears more than once with different values (%s, %s); "
+                             "one is allowed" % (_short(seen[tag]), _short(item.text)))
+        seen[tag] = item.text
+
+
+def _short(text: Optional[str]) -> str:
+    return repr(text if text is None or len(text) <= 40 else text[:40] + "...")
 
 
 def children(elem, wanted: str) -> List:
@@ -65,6 +89,23 @@ def child(elem, wanted: str):
         if name(item.tag) == wanted:
             return item
     return None
+
+
+def single(elem, wanted: str, path: str):
+    """The ``wanted`` child of ``elem`` or None; FieldError when it appears twice (the
+    flow allows one block: reading only the first would drop the second silently)."""
+    found = None
+    count = 0
+    for item in elem:
+        if item.tag == wanted:
+            count += 1
+            if found is None:
+                found = item
+    if count > 1:
+        raise FieldError("%s/%s[2]" % (path, wanted),
+                         "<%s> appears %d times; the flow allows one (the block is rejected "
+                         "rather than read in part)" % (wanted, count))
+    return found
 
 
 #: Register element -> owner of its calendar.
@@ -86,8 +127,10 @@ def register(elem, owner: str, path: str, unit: Optional[str] = None,
     absent.
     """
     try:
-        return register_texts({item.tag: item.text for item in elem}, owner, unit,
-                              measure_class, direction)
+        t = {item.tag: item.text for item in elem}
+        if len(t) != len(elem):
+            check_repeats(elem, None)
+        return register_texts(t, owner, unit, measure_class, direction)
     except FieldError as exc:
         raise FieldError(path + "/" + exc.path, exc.message) from None
 
@@ -97,7 +140,13 @@ def register(elem, owner: str, path: str, unit: Optional[str] = None,
 #: the validated register dict without value and serial. Few shapes recur in a flow
 #: (one per time class and meter kind), so each is checked once; bounded anyway.
 _SHAPES = {}  # type: Dict[tuple, Dict]
+_SHAPE_KEYS = ("Id_Classe_Temporelle", "Classe_Mesure", "Unite_Mesure", "Sens_Mesure",
+               "Nb_Chiffres_Cadran", "Indicateur_Passage_A_Zero", "Indice_Vraisemblance")
 _MEMO_MAX = 4096
+_SHAPE_TEXT_MAX = 512  # a shape with longer texts (garbage) is checked, not memoised
+#: R15/C15 ``Classe_Mesure`` codes of energies over the period (class 1 is a cumulative
+#: index); registers of these classes have ``quantity`` "energy", all others "index".
+ENERGY_CLASSES = frozenset(("2", "3", "4", "5", "6"))
 
 
 def register_texts(t: Dict[str, Optional[str]], owner: str, unit: Optional[str] = None,
@@ -108,24 +157,27 @@ def register_texts(t: Dict[str, Optional[str]], owner: str, unit: Optional[str] 
     FieldError paths are relative to the register element (``Valeur``).
     """
     get = t.get
-    shape = (owner, unit, measure_class, direction, get("Id_Classe_Temporelle"),
-             get("Classe_Mesure"), get("Unite_Mesure"), get("Sens_Mesure"),
-             get("Nb_Chiffres_Cadran"), get("Indicateur_Passage_A_Zero"),
-             get("Indice_Vraisemblance"))
+    shape = (owner, unit, measure_class, direction) + tuple(map(get, _SHAPE_KEYS))
     base = _SHAPES.get(shape)
     if base is None:
         base = _describe(t, owner, unit, measure_class, direction)
-        if len(_SHAPES) < _MEMO_MAX:
+        if len(_SHAPES) < _MEMO_MAX and sum(len(p) for p in shape if p) < _SHAPE_TEXT_MAX:
             _SHAPES[shape] = base
     out = dict(base)
     value = get("Valeur")
-    if value is not None and value.isdigit() and value.isascii():
+    if value is not None and value.isdigit() and value.isascii() and len(value) < 16:
         out["value"] = int(value)
     else:
         out["value"] = v.number(value, "Valeur")
     serial = get("Num_Serie")
     if serial is not None:
         out["meter_serial"] = v.optional(serial)
+    coefficient = get("Coefficient_Lecture")
+    if coefficient is not None:
+        out["coefficient"] = v.optional_decimal(coefficient, "Coefficient_Lecture")
+    previous = get("Valeur_Precedent")
+    if previous is not None:
+        out["previous_value"] = v.number(previous, "Valeur_Precedent")
     return out
 
 
@@ -147,17 +199,39 @@ def _describe(t, owner, unit, measure_class, direction) -> Dict:
         rollover = _ROLLOVER.get(flag.lower())
         if rollover is None:
             raise FieldError("Indicateur_Passage_A_Zero", "expected 0 or 1, got %r" % flag)
+    digits = v.optional(t.get("Nb_Chiffres_Cadran"))
+    if digits is not None:
+        digits = v.bounded_integer(digits, "Nb_Chiffres_Cadran", 1, MAX_DIAL_DIGITS)
+    return register_dict(owner, time_class, measure_class, direction, None, unit,
+                         quality=v.optional(t.get("Indice_Vraisemblance")), digits=digits,
+                         rollover=rollover,
+                         quantity="energy" if measure_class in ENERGY_CLASSES else "index")
+
+
+#: Most digits a meter dial has (the R15 XSD bounds ``Nb_Chiffres_Cadran`` to 15).
+MAX_DIAL_DIGITS = 15
+
+
+def register_dict(owner: str, time_class: str, measure_class: str, direction: str, value,
+                  unit: Optional[str], quality: Optional[str] = None,
+                  digits: Optional[int] = None, rollover: Optional[bool] = None,
+                  meter_serial: Optional[str] = None, quantity: str = "index",
+                  coefficient: Optional[str] = None, previous_value=None) -> Dict:
+    """The register dict every flow gives (same keys everywhere; see the package doc)."""
     return {
         "owner": owner,
         "time_class": time_class,
         "measure_class": measure_class,
+        "quantity": quantity,
         "direction": direction,
-        "value": None,
+        "value": value,
         "unit": unit,
-        "quality": v.optional(t.get("Indice_Vraisemblance")),
-        "digits": v.optional_integer(t.get("Nb_Chiffres_Cadran"), "Nb_Chiffres_Cadran"),
+        "quality": quality,
+        "digits": digits,
         "rollover": rollover,
-        "meter_serial": None,
+        "meter_serial": meter_serial,
+        "coefficient": coefficient,
+        "previous_value": previous_value,
     }
 
 

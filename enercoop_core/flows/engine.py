@@ -13,21 +13,25 @@ from typing import Dict, Iterator, List, Optional
 
 from lxml import etree
 
-from enercoop_core.flows import c15, f12, f15, r15, r50, r151, r171, xsd
+from enercoop_core.flows import (c12, c15, f12, f15, r4x, r6x, r15, r17, r50, r64, r67, r151,
+                                  r171, xsd)
 from enercoop_core.flows.common import Context
 from enercoop_core.flows.errors import FlowError
 from enercoop_core.flows.records import DocumentInfo, Rejection, family_of
-from enercoop_core.flows.sources import Limits, XmlSource, expand_paths, sources_of
-from enercoop_core.flows.xmlstream import ROOTS, iter_elements, read_header
+from enercoop_core.flows.sources import KeyRing, Limits, XmlSource, expand_paths, sources_of
+from enercoop_core.flows.xmlstream import ID_TAGS, ROOTS, iter_elements, read_header
 
 #: Flow kind -> reader module (``KIND``, ``SUPPORTED_MAJORS``, ``TAGS``, ``read``).
-READERS = {module.KIND: module for module in (r15, r151, r171, r50, c15, f15, f12)}
+READERS = {module.KIND: module for module in (r15, r151, r171, r50, c15, f15, f12, r17, r4x,
+                                               c12, r64, r67)}
 
 
 def supported() -> str:
     """Human list of the supported flows and major versions."""
-    return ", ".join("%s %s" % (kind, "/".join("%s.x" % m for m in module.SUPPORTED_MAJORS))
-                     for kind, module in READERS.items())
+    return ", ".join(
+        "%s (no version in the file)" % kind if getattr(module, "VERSIONLESS", False) else
+        "%s %s" % (kind, "/".join("%s.x" % m for m in module.SUPPORTED_MAJORS))
+        for kind, module in READERS.items())
 
 
 class FlowRun:
@@ -37,10 +41,10 @@ class FlowRun:
     :class:`DocumentInfo`; ``counts``: records per family.
     """
 
-    def __init__(self, paths, key=None, iv=None, xsd_dir=None, limits=None):
+    def __init__(self, paths, key=None, iv=None, xsd_dir=None, limits=None, keyring=None):
         self.paths = [paths] if isinstance(paths, str) else list(paths)
-        self.key = key
-        self.iv = iv
+        # the key ring is read now: a broken key-ring file is the caller's error, at once
+        self.keyring = KeyRing.collect(keyring, key, iv)
         self.xsd_dir = xsd_dir
         self.limits = limits or Limits()
         self.rejected = []  # type: List[Rejection]
@@ -61,16 +65,20 @@ class FlowRun:
         for path in files:
             self.files += 1
             try:
-                for source in sources_of(path, self.key, self.iv, self.limits):
+                for source in sources_of(path, limits=self.limits, keyring=self.keyring):
                     for item in self._document(source):
                         yield item
             except FlowError as exc:
-                self.rejected.append(Rejection(path, None, exc.field, exc.message))
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError) as exc:
+                self.rejected.append(Rejection(path, exc.record, exc.field, exc.message))
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError,
+                    EOFError, ValueError) as exc:
                 self.rejected.append(Rejection(path, None, None, "unreadable: %s" % exc))
+            except Exception as exc:  # noqa: BLE001 - a bad file never stops the next ones
+                self.rejected.append(Rejection(path, None, None, _internal(exc)))
 
     def _document(self, source: XmlSource) -> Iterator:
         info = DocumentInfo(source.file, source.member)
+        info.key_label = source.key_label
         self.documents.append(info)
         before = len(self.rejected)
         families = info.families
@@ -102,10 +110,20 @@ class FlowRun:
             info.error = "unreadable: %s" % exc
             self.rejected.append(Rejection(source.file, None, None, info.error,
                                            source.member))
+        except Exception as exc:  # noqa: BLE001 - a bad document never stops the run
+            info.error = _internal(exc)
+            self.rejected.append(Rejection(source.file, None, None, info.error,
+                                           source.member))
         finally:
             info.rejected = len(self.rejected) - before
 
     def _read(self, source: XmlSource, info: DocumentInfo) -> Iterator:
+        if r6x.is_json(source):  # R64, R67: JSON flows, no XSD; see r6x
+            if self.xsd_dir:
+                info.xsd = "not validated: a JSON flow has no XSD"
+            for item in r6x.read_source(source, info, READERS):
+                yield item
+            return
         if self.xsd_dir:
             self._validate(source, info)
         with source.open() as raw:
@@ -113,8 +131,18 @@ class FlowRun:
             reader = _describe(header, info)
             ctx = Context(source.file, source.member, header.kind, header.version,
                           header.emitter, header.fields, {"part": header.part})
-            for item in reader.read(iter_elements(stream, reader.TAGS), ctx):
+            strays = []  # type: List[tuple]
+            events = iter_elements(stream, reader.TAGS, strays,
+                                   getattr(reader, "ID_TAGS", ID_TAGS),
+                                   getattr(reader, "ID_PARENTS", ()),
+                                   getattr(reader, "ID_EACH_PARENT", False),
+                                   getattr(reader, "ID_OWNERS", None))
+            for item in reader.read(events, ctx):
                 yield item
+                while strays:
+                    yield ctx.reject(*strays.pop(0))
+            while strays:
+                yield ctx.reject(*strays.pop(0))
             info.repaired_bytes = getattr(stream, "repaired", 0)
 
     def _validate(self, source: XmlSource, info: DocumentInfo) -> None:
@@ -128,18 +156,37 @@ class FlowRun:
                 return
             schema = xsd.load_schema(schema_path)
             error = xsd.validate_stream(stream, schema)
-        if error is not None and not error.startswith("line "):
-            with source.open() as raw:  # a streamed error has no line: find it
-                _header, stream = read_header(raw)
-                found = xsd.locate_error(stream, schema)
-            if found is not None:
-                error = "line %d: %s" % found
-        info.xsd = "valid" if error is None else error
-        if error is not None:
-            where = error.split(":")[0] if error.startswith("line ") else None
+        if error is None:
+            info.xsd = "valid"
+            return
+        with source.open() as raw:  # list every error, each with its line
+            _header, stream = read_header(raw)
+            errors, total = xsd.all_errors(stream, schema, xsd.MAX_ERRORS)
+        if error.startswith("line ") and error not in errors:
+            errors, total = [error] + errors[:xsd.MAX_ERRORS - 1], total + 1
+        elif not errors:  # about the root element's own content: no line to give
+            errors, total = [error], 1
+        info.xsd, info.xsd_errors = errors[0], list(errors)
+        for text in errors:
+            where = text.split(":")[0] if text.startswith("line ") else None
             self.rejected.append(Rejection(source.file, None, where,
                                            "XSD validation failed (%s): %s" % (
-                                               schema_path, error), source.member))
+                                               schema_path, text), source.member))
+        if total > len(errors):
+            rest = "%d more XSD error(s) not listed (at most %d a document)" % (
+                total - len(errors), xsd.MAX_ERRORS)
+            info.xsd_errors.append(rest)
+            self.rejected.append(Rejection(source.file, None, None,
+                                           "XSD validation failed (%s): %s" % (
+                                               schema_path, rest), source.member))
+
+
+def _internal(exc: Exception) -> str:
+    """The message of an error the engine did not foresee (a bug to report, not the file's
+    fault alone): the run goes on with the next document."""
+    return ("unforeseen error, a bug in the flow engine (%s: %s); the rest of this "
+            "document was not read, please report it" % (exc.__class__.__name__,
+                                                         str(exc)[:200]))
 
 
 def _safe_expand(path, run):
@@ -156,17 +203,23 @@ def _describe(header, info: DocumentInfo):
 
     info.kind, info.version, info.emitter, info.part = (
         header.kind, header.version, header.emitter, header.part)
+    info.version_raw = header.version_raw
     info.created = header.fields.get("Date_Creation") or header.fields.get("dateHeureCreation")
     if header.root not in ROOTS:
         raise UnsupportedFlowError(
             "root element <%s> is not a supported Enedis flow (supported: %s)"
             % (header.root, supported()))
     reader = READERS[header.kind]
-    if not header.version:
-        raise UnsupportedFlowError("%s document without a version in its header; supported: "
-                                   "%s" % (header.kind, supported()))
-    major = header.version.strip().split(".")[0]
-    if major not in reader.SUPPORTED_MAJORS:
+    if getattr(reader, "VERSIONLESS", False):  # R4x: its header has no version field
+        return reader
+    major = header.major
+    if major is None:  # empty or missing: the newest reader of this root reads it
+        newest = max(reader.SUPPORTED_MAJORS, key=lambda m: int(m) if m.isdigit() else -1)
+        info.warnings.append("no version in the header (%s): read as %s %s.x, the newest "
+                             "supported" % ("empty Version_XSD" if header.version_raw is not
+                                            None else "no Version_XSD element",
+                                            header.kind, newest))
+    elif major not in reader.SUPPORTED_MAJORS:
         raise UnsupportedFlowError(
             "%s version %s is not supported (supported: %s %s)" % (
                 header.kind, header.version, header.kind,
@@ -179,13 +232,16 @@ def _describe(header, info: DocumentInfo):
 
 
 def parse(paths, *, key: Optional[str] = None, iv: Optional[str] = None,
-          xsd_dir: Optional[str] = None, limits: Optional[Limits] = None) -> FlowRun:
+          xsd_dir: Optional[str] = None, limits: Optional[Limits] = None,
+          keyring=None) -> FlowRun:
     """Parse Enedis flows; iterate the result for records.
 
     ``paths``: a path or paths of XML files, zips, encrypted zips or directories.
-    ``key``/``iv``: AES-CBC key and IV in hex for encrypted archives (default: the
-    ``ENERCOOP_FLOW_KEY``/``ENERCOOP_FLOW_IV`` environment variables). ``xsd_dir``: a folder
+    ``keyring``: a :class:`~.keyring.KeyRing` or a key-ring file for encrypted archives
+    (default: the file named by ``$ENERCOOP_FLOW_KEYRING``); ``key``/``iv``: one more key
+    in hex, ``iv`` only for the older fixed-IV scheme (default: ``$ENERCOOP_FLOW_KEY``/
+    ``$ENERCOOP_FLOW_IV``). A broken key ring raises DecryptionError at once. ``xsd_dir``: a folder
     of Enedis XSDs; when given, each document is also validated against its schema and a
     failure is a rejection (its records are still read with the structural checks).
     """
-    return FlowRun(paths, key=key, iv=iv, xsd_dir=xsd_dir, limits=limits)
+    return FlowRun(paths, key=key, iv=iv, xsd_dir=xsd_dir, limits=limits, keyring=keyring)

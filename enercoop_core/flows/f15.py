@@ -6,7 +6,9 @@ The detail file (root ``F15_Detail_Facturation``) gives one ``network_invoice_li
 strings in the invoice currency (EUR), excluding VAT, signed as written. ``vat_rate`` is
 the percentage as written (``"20"``, ``"5.5"``) or the operator's code when it is not a
 number. ``start``/``end`` are ISO dates as written (no time). The general-data file
-(``F15_Donnees_Generales``) holds invoice totals only and yields no records.
+(``F15_Donnees_Generales``) gives the invoice's totals as a ``network_invoice_total``
+record (see :mod:`.totals`). Lines also carry the PRM block's ``contract_ref``
+(``Ref_Situation_Contractuelle``) and ``meter_type`` (``Type_Compteur``).
 
 ``Releve`` blocks of a valorisation carry no index: per the F15 implementation guide
 (v4.1.3, §3.2.2.3.5) they give the identifiers of the R15 readings the billed item rests
@@ -21,17 +23,22 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from enercoop_core.flows import totals
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import Context, child, name, texts
+from enercoop_core.flows.common import Context, child, name, single, texts
 from enercoop_core.flows.errors import FieldError
 
 KIND = "F15"
 SUPPORTED_MAJORS = ("3", "4")
-TAGS = ("Rappel_En_Tete", "Donnees_Valorisation")
+TAGS = ("Rappel_En_Tete", "Donnees_Valorisation") + totals.TAGS
+ID_OWNERS = ("Donnees_Valorisation",)  # the records that carry an Id_PRM
+ID_PARENTS = ("Donnees_PRM",)  # Donnees_Valorisation/Donnees_PRM/Id_PRM
 
 
 def read(events, ctx: Context) -> Iterator:
     if ctx.extra.get("part") != "detail":
+        for item in totals.read(events, ctx, ctx.extra.get("part")):
+            yield item
         return
     for item in read_invoice_blocks(events, ctx, "Donnees_Valorisation", "valorisation",
                                     _valorisation, _label):
@@ -46,13 +53,17 @@ def read_invoice_blocks(events, ctx: Context, block_tag, what, read_block, descr
     rank = 0
     for tag, elem in events:
         if tag == "Rappel_En_Tete":
-            invoice = texts(elem)
+            try:
+                invoice = texts(elem, "Rappel_En_Tete")
+            except FieldError as exc:
+                invoice = {}  # the blocks that follow are rejected: no invoice number
+                yield ctx.reject_field(None, exc)
             continue
         rank += 1
         path = "%s[%d]" % (block_tag, rank)
         number = v.optional(invoice.get("Num_Facture"))
         if number is None:
-            yield ctx.reject(None, "Rappel_En_Tete/Num_Facture",
+            yield ctx.reject(describe(elem), "Rappel_En_Tete/Num_Facture",
                              "no invoice number before the %s; lines rejected" % what)
             continue
         try:
@@ -65,10 +76,9 @@ def read_invoice_blocks(events, ctx: Context, block_tag, what, read_block, descr
 
 
 def _label(elem) -> str:
-    prm = child(elem, "Donnees_PRM")
     num = getattr(child(elem, "Num_Valorisation"), "text", None)
-    prm_id = getattr(child(prm, "Id_PRM"), "text", None) if prm is not None else None
-    return "valorisation %s PRM %s" % (num, prm_id)
+    prms = [item.text.strip() for item in elem.iter("Id_PRM") if (item.text or "").strip()]
+    return "valorisation %s PRM %s" % (num, " ".join(prms) or None)
 
 
 def vat_rate(text):
@@ -82,17 +92,18 @@ def vat_rate(text):
 
 
 def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
-    t = texts(elem)
+    t = texts(elem, path)
     valuation = v.required(t.get("Num_Valorisation"), path + "/Num_Valorisation")
-    prm_elem = child(elem, "Donnees_PRM")
+    prm_elem = single(elem, "Donnees_PRM", path)
     prm = None
+    d = {}
     if prm_elem is not None:
-        prm = v.prm(getattr(child(prm_elem, "Id_PRM"), "text", None),
-                    path + "/Donnees_PRM/Id_PRM")
+        d = texts(prm_elem, path + "/Donnees_PRM")
+        prm = v.prm(d.get("Id_PRM"), path + "/Donnees_PRM/Id_PRM")
     reading_ids = []
     origins = []
     for block in elem.iterchildren("Releve", "Facture_Origine"):
-        b = texts(block)
+        b = texts(block, "%s/%s" % (path, block.tag))
         if block.tag == "Releve":
             reading_id = v.optional(b.get("Id_Releve"))
             if reading_id is None:
@@ -116,6 +127,8 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
         "valuation_id": valuation,
         "billing_type": v.optional(t.get("Type_Facturation")),
         "prm": prm,
+        "contract_ref": v.optional(d.get("Ref_Situation_Contractuelle")),
+        "meter_type": v.optional(d.get("Type_Compteur")),
         "reading_ids": reading_ids,
         "origins": origins,
     }
@@ -126,7 +139,7 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
         if tag == "Groupe_Valorise":
             groups += 1
             gpath = "%s/Groupe_Valorise[%d]" % (path, groups)
-            nature_ev = v.optional(getattr(child(group, "Nature_EV"), "text", None))
+            nature_ev = v.optional(texts(group, gpath).get("Nature_EV"))
             items = 0
             for item in group:
                 if name(item.tag) != "Element_Valorise":
@@ -134,7 +147,7 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
                 items += 1
                 ordinal += 1
                 ipath = "%s/Element_Valorise[%d]" % (gpath, items)
-                e = texts(item)
+                e = texts(item, ipath)
                 line = dict(common, reading_ids=list(reading_ids),
                             origins=[dict(origin) for origin in origins])
                 line.update({
@@ -164,7 +177,7 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
         elif tag == "Detail_Interets_Retard":
             ordinal += 1
             ipath = "%s/Detail_Interets_Retard" % path
-            e = texts(group)
+            e = texts(group, ipath)
             line = dict(common, reading_ids=list(reading_ids),
                         origins=[dict(origin) for origin in origins])
             line.update({

@@ -12,6 +12,12 @@ In R15 2.x the meter serial number is written on each register; the record's
 meter per reading), ``None`` when none gives one or when they differ (then read it on the
 registers).
 
+``Classe_Mesure`` 1 is a cumulative index (``quantity`` "index"); classes 2 to 6 are
+energies over the period (``quantity`` "energy"). The record also gives ``contract_ref``,
+``collective_self_consumption``, ``previous`` (the previous reading named by the
+``*_Precedent`` elements) and each register its ``coefficient`` (``Coefficient_Lecture``)
+and ``previous_value`` (``Valeur_Precedent``).
+
 This reader is the hot path of the largest flow: it reads each ``Donnees_Releve`` in one
 pass over its children (no per-field search) and builds element paths only for errors.
 """
@@ -20,7 +26,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import REGISTER_TAGS, Context, nature, register_texts
+from enercoop_core.flows.common import (REGISTER_TAGS, Context, check_repeats, nature,
+                                        register_texts)
 from enercoop_core.flows.errors import FieldError
 
 KIND = "R15"
@@ -33,15 +40,22 @@ def read(events, ctx: Context) -> Iterator:
     for _tag, prm_elem in events:
         raw = injection = None
         readings = []
+        ids = 0
         for item in prm_elem:
             tag = item.tag
             if tag == "Donnees_Releve":
                 readings.append(item)
             elif tag == "Id_PRM":
-                raw = item.text
+                ids += 1
+                if raw is None or not raw.strip():
+                    raw = item.text
             elif tag == "Type_Injection":
                 injection = v.optional(item.text)
         try:
+            if ids > 1:  # a rejection names every identifier written
+                raw = " ".join((i.text or "").strip() for i in prm_elem.iterchildren("Id_PRM"))
+                check_repeats(prm_elem, "PRM")
+                raw = raw.split()[0] if raw.split() else None
             prm = v.prm(raw, "PRM/Id_PRM")
         except FieldError as exc:
             yield ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")
@@ -62,32 +76,40 @@ def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None
     regs = []
     error = None
     supplier = False
+    blocks = 0
     for item in elem:
         tag = item.tag
         owner = REGISTER_TAGS.get(tag)
         if owner is None:
             t[tag] = item.text
             continue
+        blocks += 1
         supplier = supplier or owner == "supplier"
         try:
-            regs.append(register_texts({c.tag: c.text for c in item}, owner))
+            rt = {c.tag: c.text for c in item}
+            if len(rt) != len(item):
+                check_repeats(item, None)
+            regs.append(register_texts(rt, owner))
         except FieldError as exc:
             if error is None:  # reported after the reading's own fields, with its rank
                 rank = 1 + sum(1 for other in item.itersiblings(preceding=True)
                                if other.tag == tag)
                 error = FieldError("%s/%s[%d]/%s" % (path, tag, rank, exc.path), exc.message)
+    if len(t) + blocks != len(elem):
+        check_repeats(elem, path)
+    # the reading's own texts stripped, empty ones dropped, in one pass (hot path)
+    o = {key: text.strip() for key, text in t.items() if text is not None}
+    get = o.get
     reading_id = v.required(t.get("Id_Releve"), path + "/Id_Releve")
     date = v.iso_instant(t.get("Date_Releve"), path + "/Date_Releve")
-    status = v.optional(t.get("Statut_Releve"))
-    code = v.optional(t.get("Nature_Index"))
-    if code is None:
-        code = v.optional(t.get("Nature_Consommation"))
+    status = get("Statut_Releve") or None
+    code = get("Nature_Index") or get("Nature_Consommation") or None
     if error is not None:
         raise error
     if not supplier:
         raise FieldError(path + "/Classe_Temporelle", "no Classe_Temporelle (one is required)")
     serials = {reg["meter_serial"] for reg in regs}
-    serial = v.optional(t.get("Num_Serie"))
+    serial = get("Num_Serie") or None
     if serial is None:
         serials.discard(None)
         if len(serials) == 1:
@@ -103,18 +125,37 @@ def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None
         "prm": prm,
         "date": date,
         "reading_id": reading_id,
-        "reason": v.optional(t.get("Motif_Releve")),
+        "reason": get("Motif_Releve") or None,
         "nature": nature(code),
         "nature_code": code,
         "status": status,
         "fta": None,
         "subscribed_kva": None,
-        "meter_type": v.optional(t.get("Type_Compteur")),
+        "meter_type": get("Type_Compteur") or None,
         "meter_serial": serial,
         "injection_type": injection,
-        "calendar_distributor": v.optional(t.get("Id_Calendrier_Distributeur")),
-        "calendar_supplier": v.optional(t.get("Id_Calendrier")),
-        "affair_id": v.optional(t.get("Id_Affaire")),
+        "calendar_distributor": get("Id_Calendrier_Distributeur") or None,
+        "calendar_supplier": get("Id_Calendrier") or None,
+        "affair_id": get("Id_Affaire") or None,
+        "contract_ref": get("Ref_Situation_Contractuelle") or None,
+        "collective_self_consumption": get("Autoconsommation_Collective") or None,
+        "previous": _previous(t, path) if _PREVIOUS.intersection(o) else None,
         "registers": regs,
         "measures": [],
     }
+
+
+_PREVIOUS = frozenset(("Id_Releve_Precedent", "Date_Releve_Precedent",
+                       "Motif_Releve_Precedent", "Nature_Index_Precedent"))
+
+
+def _previous(t, path: str):
+    """The previous reading the R15 names (``*_Precedent``), or None when it names none."""
+    reading_id = v.optional(t.get("Id_Releve_Precedent"))
+    date = v.optional_iso(t.get("Date_Releve_Precedent"), path + "/Date_Releve_Precedent")
+    reason = v.optional(t.get("Motif_Releve_Precedent"))
+    code = v.optional(t.get("Nature_Index_Precedent"))
+    if reading_id is None and date is None and reason is None and code is None:
+        return None
+    return {"reading_id": reading_id, "date": date, "reason": reason,
+            "nature": nature(code), "nature_code": code}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import Context, child, name, registers, texts
+from enercoop_core.flows.common import Context, child, name, registers, single, texts
 from enercoop_core.flows.errors import FieldError
 
 KIND = "R151"
@@ -31,6 +31,7 @@ def read(events, ctx: Context) -> Iterator:
         id_elem = child(prm_elem, "Id_PRM")
         raw = id_elem.text if id_elem is not None else None
         try:
+            texts(prm_elem, "PRM")  # a second, different Id_PRM is an error
             prm = v.prm(raw, "PRM/Id_PRM")
         except FieldError as exc:
             yield ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")
@@ -48,17 +49,17 @@ def read(events, ctx: Context) -> Iterator:
 
 
 def _reading(elem, prm, path, ctx, unit, power_unit) -> dict:
-    t = texts(elem)
+    t = texts(elem, path)
     day = v.required(t.get("Date_Releve"), path + "/Date_Releve")
     date = v.iso_instant(day, path + "/Date_Releve")
     regs = registers(elem, path, unit=unit, measure_class="EA", direction="withdrawal")
     measures = []
-    peak = child(elem, "Puissance_Maximale")
+    peak = single(elem, "Puissance_Maximale", path)
     if peak is not None:
         measures.append({
             "quantity": "PMA", "owner": "distributor", "time_class": None,
             "direction": "withdrawal",
-            "value": v.number(getattr(child(peak, "Valeur"), "text", None),
+            "value": v.number(texts(peak, path + "/Puissance_Maximale").get("Valeur"),
                               path + "/Puissance_Maximale/Valeur"),
             "unit": power_unit, "date": date})
     if not regs and not measures:

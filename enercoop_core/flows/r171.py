@@ -15,7 +15,7 @@ from collections import OrderedDict
 from typing import Dict, Iterator, List, Optional
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import Context, child, name, texts
+from enercoop_core.flows.common import Context, child, name, register_dict, single, texts
 from enercoop_core.flows.errors import FieldError
 
 KIND = "R171"
@@ -52,7 +52,7 @@ def read(events, ctx: Context) -> Iterator:
 
 
 def _serie(serie, path: str) -> List:
-    t = texts(serie)
+    t = texts(serie, path)
     quantity = v.required(t.get("grandeurPhysique"), path + "/grandeurPhysique")
     metier = v.required(t.get("grandeurMetier"), path + "/grandeurMetier")
     direction = DIRECTIONS.get(metier)
@@ -64,7 +64,7 @@ def _serie(serie, path: str) -> List:
         raise FieldError(path + "/typeCalendrier", "unknown typeCalendrier %r" % calendar)
     time_class = v.required(t.get("codeClasseTemporelle"), path + "/codeClasseTemporelle")
     unit = v.required(t.get("unite"), path + "/unite")
-    listing = child(serie, "mesuresDateesListe")
+    listing = single(serie, "mesuresDateesListe", path)
     out = []
     rank = 0
     for point in (listing if listing is not None else ()):
@@ -72,13 +72,11 @@ def _serie(serie, path: str) -> List:
             continue
         rank += 1
         ppath = "%s/mesuresDateesListe/mesureDatee[%d]" % (path, rank)
-        p = texts(point)
+        p = texts(point, ppath)
         day = v.iso_instant(p.get("dateFin"), ppath + "/dateFin")
         value = v.number(p.get("valeur"), ppath + "/valeur")
         if quantity in ENERGIES:
-            item = {"owner": owner, "time_class": time_class, "measure_class": quantity,
-                    "direction": direction, "value": value, "unit": unit, "quality": None,
-                    "digits": None, "rollover": None, "meter_serial": None}
+            item = register_dict(owner, time_class, quantity, direction, value, unit)
         else:
             item = {"quantity": quantity, "owner": owner, "time_class": time_class,
                     "direction": direction, "value": value, "unit": unit, "date": day}

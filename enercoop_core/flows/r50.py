@@ -39,14 +39,13 @@ _MEMO_MAX = 200000
 
 def read(events, ctx: Context) -> Iterator:
     step_text = ctx.header.get("Pas_Publication") or "30"
-    try:
-        step = v.integer(step_text, "En_Tete_Flux/Pas_Publication")
-        if step <= 0:
-            raise FieldError("En_Tete_Flux/Pas_Publication", "step must be positive")
+    try:  # minutes: a day at most
+        step = v.bounded_integer(step_text, "En_Tete_Flux/Pas_Publication", 1, 1440)
     except FieldError as exc:
         yield ctx.reject_field(None, exc)
         return
     memo = {}  # type: Dict[str, int]
+    last = []  # type: list  # [time stamps, instants] of the last regular block
     for _tag, prm_elem in events:
         raw = None
         days = []
@@ -60,7 +59,7 @@ def read(events, ctx: Context) -> Iterator:
             prm = v.prm(raw, "PRM/Id_PRM")
             if not days:
                 raise FieldError("PRM/Donnees_Releve", "no Donnees_Releve in the PRM block")
-            columns = _columns(prm_elem, days, memo)
+            columns = _columns(prm_elem, days, memo, last)
             if columns is None:
                 columns = _points(days)
             yield _curve(prm, ctx, step, *columns)
@@ -71,39 +70,50 @@ def read(events, ctx: Context) -> Iterator:
             memo.clear()
 
 
-def _columns(prm_elem, days: List, memo: Dict[str, int]):
+def _columns(prm_elem, days: List, memo: Dict[str, int], last: Optional[list] = None):
     """Column-wise read of a regular block, or None when it is not regular.
 
     Regular: every ``Donnees_Releve`` has one non-empty ``Date_Releve`` and points only;
-    every ``PDC`` has exactly ``H``, ``V`` (digits) and ``IV`` (0 or 1), so the three
-    columns align; time stamps without offset only when they all move forward (else the
-    autumn hour needs the ordered reader).
+    every ``PDC`` has exactly ``H``, ``V`` (at most 15 digits) and ``IV`` (0 or 1), in this
+    order, so the three columns align; time stamps without offset only when they all move
+    forward (else the autumn hour needs the ordered reader). ``last`` keeps the time stamps
+    and instants of the previous block: PRM blocks of one file share their half-hours.
     """
-    dates = [day.findtext("Date_Releve") for day in days]
-    if None in dates:
+    dates = [item.text for item in prm_elem.iter("Date_Releve")]
+    if len(dates) != len(days) or None in dates:
         return None
     dates = [date.strip() for date in dates]
     if "" in dates:
         return None
-    hs = [item.text for item in prm_elem.iter("H")]
-    vs = [item.text for item in prm_elem.iter("V")]
-    ivs = [item.text for item in prm_elem.iter("IV")]
-    count = len(hs)
-    if len(vs) != count or len(ivs) != count:
+    # one pass in document order: a regular block reads H, V, IV, H, V, IV ...
+    texts = [item.text for item in prm_elem.iter("H", "V", "IV")]
+    count = len(texts) // 3
+    if len(texts) != 3 * count:
         return None
     if not count:
         return (dates, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64),
                 np.zeros(0, dtype=np.int8))
     if sum(len(day) for day in days) - len(days) != count:  # children but Date_Releve
         return None
-    if sum(len(item) for item in prm_elem.iter("PDC")) != 3 * count:
+    sizes = [len(item) for item in prm_elem.iter("PDC")]
+    if len(sizes) != count or sizes.count(3) != count:
+        return None
+    hs, vs, ivs = texts[0::3], texts[1::3], texts[2::3]
+    # the V column is where the V elements are (so V and IV line up in every PDC); an H
+    # slot holding anything but a time stamp fails its conversion below
+    if vs != [item.text for item in prm_elem.iter("V")]:
         return None
     if None in vs or not _FLAGS.issuperset(ivs):
         return None
     values = "".join(vs)
-    if not (values.isdigit() and values.isascii()):
+    if not (values.isdigit() and values.isascii()) or max(map(len, vs)) > 15:
         return None
     offsetless = False
+    if last and last[0] == hs:  # the same half-hours as the block before (with offsets)
+        inst = last[1]
+        vals = np.array(list(map(int, vs)), dtype=np.float64)
+        qual = np.frombuffer("".join(ivs).encode("ascii"), dtype=np.uint8).astype(np.int8) - 48
+        return dates, inst, vals, qual
     try:
         instants = [memo[h] for h in hs]
     except KeyError:
@@ -123,6 +133,9 @@ def _columns(prm_elem, days: List, memo: Dict[str, int]):
     inst = np.array(instants, dtype=np.int64)
     if offsetless and np.any(np.diff(inst) <= 0):
         return None
+    if last is not None and not offsetless:
+        inst.setflags(write=False)  # shared by the curves of this file
+        last[:] = [hs, inst]
     vals = np.array(list(map(int, vs)), dtype=np.float64)
     qual = np.frombuffer("".join(ivs).encode("ascii"), dtype=np.uint8).astype(np.int8) - 48
     return dates, inst, vals, qual
@@ -144,15 +157,20 @@ def _points(days: List):
             if tag == "PDC":
                 point += 1
                 h = vv = iv = None
+                ppath = "%s/PDC[%d]" % (path, point)
+                seen = set()
                 for part in item:
                     local = name(part.tag)
+                    if local in seen and local in ("H", "V", "IV"):
+                        raise FieldError("%s/%s[2]" % (ppath, local),
+                                         "a point with two <%s>" % local)
+                    seen.add(local)
                     if local == "H":
                         h = part.text
                     elif local == "V":
                         vv = part.text
                     elif local == "IV":
                         iv = part.text
-                ppath = "%s/PDC[%d]" % (path, point)
                 if h is None:
                     raise FieldError(ppath + "/H", "point without time stamp")
                 instant, had_offset = utc(h, ppath + "/H")

@@ -50,7 +50,11 @@ class DocumentInfo:
     ``part`` tells which file of a multi-file flow it is (``detail``, ``general``...);
     ``records``: records produced; ``rejected``: rejections raised in it;
     ``repaired_bytes``: non-UTF-8 bytes re-read as Windows-1252; ``xsd``: ``None`` (not
-    validated), ``"valid"`` or the first XSD error.
+    validated), ``"valid"`` or the first XSD error, ``xsd_errors`` all of them ("line N:
+    message", at most :data:`~enercoop_core.flows.xsd.MAX_ERRORS`, then a count of the
+    rest); ``version``: the header's version normalised (``V2.3.2`` -> ``2.3.2``),
+    ``version_raw`` as written; ``key_label``: the key-ring entry that decrypted it;
+    ``warnings``: what was read with an assumption (e.g. no version in the header).
     """
 
     file: str
@@ -66,6 +70,10 @@ class DocumentInfo:
     repaired_bytes: int = 0
     xsd: Optional[str] = None
     error: Optional[str] = None
+    version_raw: Optional[str] = None
+    key_label: Optional[str] = None
+    warnings: List[str] = field(default_factory=list)
+    xsd_errors: List[str] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
         return dict(self.__dict__)
@@ -103,6 +111,12 @@ class Curve:
     values_w: np.ndarray
     quality: np.ndarray
     family: str = "curve"
+    #: What ``values_w`` holds: "active_power" in W (R50, R4x EA); R4x also gives
+    #: "reactive_capacitive_power", "reactive_inductive_power" (VAr) and "voltage" (V).
+    quantity: str = "active_power"
+    unit: str = "W"
+    #: Per-point status code as written (R4x ``Statut_Point``: R, H, S, E, C ...), else None.
+    status: Optional[np.ndarray] = None
 
     def energy_wh(self) -> float:
         """Energy of the valid points in Wh (mean W x step hours; NaN points skipped)."""
@@ -118,11 +132,14 @@ class Curve:
             points.append({"instant": stamp.isoformat(),
                            "value_w": None if value != value else value,
                            "quality": quality})
+        if self.status is not None:
+            for point, code in zip(points, self.status.tolist()):
+                point["status"] = code or None
         return {"family": self.family, "flow": self.flow, "version": self.version,
                 "key": self.key, "source": dict(self.source), "prm": self.prm,
                 "direction": self.direction, "step_minutes": self.step_minutes,
-                "unit": "W", "instant_convention": "end", "dates": list(self.dates),
-                "points": points}
+                "quantity": self.quantity, "unit": self.unit, "instant_convention": "end",
+                "dates": list(self.dates), "points": points}
 
 
 def as_dict(record) -> Dict[str, Any]:

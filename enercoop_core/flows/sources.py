@@ -4,10 +4,12 @@
 with its name (``file``, and ``member`` inside an archive) and an ``open()`` that gives a
 fresh binary stream (so a document can be read twice, e.g. for XSD validation).
 
-Encrypted archives are AES-CBC encrypted as Enedis delivers them: the whole file, PKCS7
-padded, with the key and IV given in hexadecimal (``--key``/``--iv`` or the environment
-variables ``ENERCOOP_FLOW_KEY``/``ENERCOOP_FLOW_IV``). A file that is neither XML nor zip is
-taken as encrypted.
+Encrypted archives (AES-256-CBC with the IV at the head of the file since June 2026,
+AES-128-CBC with a fixed IV before) are opened with a :class:`~.keyring.KeyRing`: each
+key is tried in turn and the label of the one that opened the file is kept
+(``XmlSource.key_label``). A file that is neither XML, JSON nor zip is taken as encrypted.
+An empty file, an archive without any file, and a file no key opens are errors of their
+own, each with its message.
 
 Safety: a zip member with an absolute path, a drive letter or a ``..`` component
 refuses the whole archive (path traversal); so do more than :data:`Limits.max_members`
@@ -24,10 +26,14 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
 
-from enercoop_core.flows.errors import DecryptionError, FlowError, UnsafeInputError
+from enercoop_core.flows.errors import FlowError, UnsafeInputError
+from enercoop_core.flows.keyring import IV_ENV, KEY_ENV, KEYRING_ENV, KeyRing
+from enercoop_core.flows.r6x import looks_json
 
-KEY_ENV, IV_ENV = "ENERCOOP_FLOW_KEY", "ENERCOOP_FLOW_IV"
-FLOW_SUFFIXES = (".xml", ".zip", ".enc", ".aes", ".crypt", ".gpg")
+__all__ = ["Limits", "XmlSource", "open_sources", "sources_of", "expand_paths", "KeyRing",
+           "KEY_ENV", "IV_ENV", "KEYRING_ENV"]
+
+FLOW_SUFFIXES = (".xml", ".zip", ".json", ".enc", ".aes", ".crypt", ".gpg")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _SPOOL = 64 << 20
 
@@ -60,6 +66,7 @@ class XmlSource:
     file: str
     member: Optional[str]
     opener: Callable[[], BinaryIO]
+    key_label: Optional[str] = None  # the key-ring entry that decrypted it, if any
 
     def open(self) -> BinaryIO:
         return self.opener()
@@ -69,59 +76,11 @@ class XmlSource:
         return self.file + ("!" + self.member if self.member else "")
 
 
-def _key_bytes(value: Optional[str], env: str, label: str, sizes) -> Optional[bytes]:
-    value = value if value else os.environ.get(env)
-    if not value:
-        return None
-    try:
-        raw = bytes.fromhex(value.strip())
-    except ValueError:
-        raise DecryptionError("%s is not hexadecimal" % label)
-    if len(raw) not in sizes:
-        raise DecryptionError("%s must be %s bytes long, got %d" % (
-            label, " or ".join(str(s) for s in sizes), len(raw)))
-    return raw
-
-
-def decrypt(stream: BinaryIO, key: bytes, iv: bytes, file: str) -> BinaryIO:
-    """AES-CBC + PKCS7 decryption of a whole stream into a spooled temporary file."""
-    from cryptography.hazmat.backends import default_backend
-    from cryptography.hazmat.primitives import padding
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
-    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv), backend=default_backend()).decryptor()
-    unpadder = padding.PKCS7(128).unpadder()
-    out = _Spool(max_size=_SPOOL)
-    total = 0
-    while True:
-        chunk = stream.read(1 << 20)
-        if not chunk:
-            break
-        total += len(chunk)
-        out.write(unpadder.update(decryptor.update(chunk)))
-    if total == 0 or total % 16:
-        out.close()
-        raise DecryptionError("not an AES-encrypted archive (size %d is not a multiple of 16)"
-                              % total, file=file)
-    try:
-        out.write(unpadder.update(decryptor.finalize()) + unpadder.finalize())
-    except ValueError:
-        out.close()
-        raise DecryptionError("could not decrypt: bad padding (wrong key or IV?)", file=file)
-    out.seek(0)
-    head = out.read(64)
-    out.seek(0)
-    if not (head.startswith(_ZIP_MAGIC) or _looks_xml(head)):
-        out.close()
-        raise DecryptionError("decrypted content is neither zip nor XML (wrong key or IV?)",
-                              file=file)
-    return out
-
-
 def _looks_xml(head: bytes) -> bool:
+    """XML, or a JSON flow (R6X, read by :mod:`.r6x`)."""
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    return head.lstrip()[:1] == b"<"
+    return head.lstrip()[:1] in (b"<", b"[") or looks_json(head)
 
 
 def _check_member_name(member: str, file: str) -> None:
@@ -156,13 +115,16 @@ def _check_archive(archive: zipfile.ZipFile, file: str, limits: Limits) -> None:
 
 
 def _zip_sources(handle: BinaryIO, file: str, limits: Limits, depth: int,
-                 prefix: str = "") -> Iterator[XmlSource]:
+                 prefix: str = "", key_label: Optional[str] = None) -> Iterator[XmlSource]:
     try:
         archive = zipfile.ZipFile(handle)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
         raise FlowError("not a readable zip archive: %s" % exc, file=file)
     with archive:
         _check_archive(archive, file, limits)
+        if not any(not info.is_dir() for info in archive.infolist()):
+            raise FlowError("the archive %sholds no file" % (
+                "member %s " % prefix.rstrip("!") if prefix else ""), file=file)
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             if info.is_dir():
                 continue
@@ -177,12 +139,13 @@ def _zip_sources(handle: BinaryIO, file: str, limits: Limits, depth: int,
                     shutil.copyfileobj(raw, inner, 1 << 20)
                 inner.seek(0)
                 try:
-                    for source in _zip_sources(inner, file, limits, depth + 1, member + "!"):
+                    for source in _zip_sources(inner, file, limits, depth + 1, member + "!",
+                                               key_label):
                         yield source
                 finally:
                     inner.close()
                 continue
-            yield XmlSource(file, member, _member_opener(archive, info))
+            yield XmlSource(file, member, _member_opener(archive, info), key_label)
 
 
 def _member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
@@ -241,11 +204,17 @@ def expand_paths(paths: Iterable[Union[str, os.PathLike]]) -> Iterator[str]:
 
 
 def sources_of(path: str, key: Optional[str] = None, iv: Optional[str] = None,
-               limits: Optional[Limits] = None) -> Iterator[XmlSource]:
-    """The XML documents of one file (plain XML, zip, encrypted zip or encrypted XML)."""
+               limits: Optional[Limits] = None, keyring=None) -> Iterator[XmlSource]:
+    """The documents of one file (plain XML or JSON, zip, encrypted zip or encrypted XML).
+
+    ``keyring``: a :class:`KeyRing` or a key-ring file (default ``$ENERCOOP_FLOW_KEYRING``);
+    ``key``/``iv``: one more key in hex (default ``$ENERCOOP_FLOW_KEY``/``_IV``).
+    """
     limits = limits or Limits()
     with open(path, "rb") as handle:
         head = handle.read(64)
+    if not head:
+        raise FlowError("empty file (0 bytes): nothing to read", file=path)
     if head.startswith(_ZIP_MAGIC):
         with open(path, "rb") as handle:
             for source in _zip_sources(handle, path, limits, 0):
@@ -254,36 +223,32 @@ def sources_of(path: str, key: Optional[str] = None, iv: Optional[str] = None,
     if _looks_xml(head):
         yield XmlSource(path, None, _file_opener(path))
         return
-    key_raw = _key_bytes(key, KEY_ENV, "the AES key", (16, 24, 32))
-    iv_raw = _key_bytes(iv, IV_ENV, "the AES IV", (16,))
-    if key_raw is None or iv_raw is None:
-        raise DecryptionError("neither XML nor zip: if it is an encrypted Enedis archive, "
-                              "give --key and --iv (or %s and %s)" % (KEY_ENV, IV_ENV),
-                              file=path)
+    ring = keyring if isinstance(keyring, KeyRing) else KeyRing.collect(keyring, key, iv)
     with open(path, "rb") as handle:
-        plain = decrypt(handle, key_raw, iv_raw, path)
+        plain, label = ring.open(handle, path)
     try:
         if plain.read(4) in _ZIP_MAGIC:
             plain.seek(0)
-            for source in _zip_sources(plain, path, limits, 0):
+            for source in _zip_sources(plain, path, limits, 0, key_label=label):
                 yield source
         else:
-            yield XmlSource(path, None, _spool_opener(plain))
+            yield XmlSource(path, None, _spool_opener(plain), label)
     finally:
         plain.close()
 
 
 def open_sources(paths, key: Optional[str] = None, iv: Optional[str] = None,
-                 limits: Optional[Limits] = None) -> Iterator[XmlSource]:
+                 limits: Optional[Limits] = None, keyring=None) -> Iterator[XmlSource]:
     """XML documents of files, zips, encrypted zips and directories, in order.
 
-    ``paths``: a path or an iterable of paths. ``key``/``iv``: AES key and IV in hex
-    (default: the ``ENERCOOP_FLOW_KEY``/``ENERCOOP_FLOW_IV`` environment variables).
-    A source is valid until the iteration moves on (archives are closed after their last
-    member). Raises :class:`FlowError` subclasses on unreadable or unsafe input.
+    ``paths``: a path or an iterable of paths. ``keyring``/``key``/``iv``: see
+    :func:`sources_of`. A source is valid until the iteration moves on (archives are
+    closed after their last member). Raises :class:`FlowError` subclasses on unreadable
+    or unsafe input.
     """
     if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
+    ring = keyring if isinstance(keyring, KeyRing) else KeyRing.collect(keyring, key, iv)
     for path in expand_paths(paths):
-        for source in sources_of(path, key, iv, limits):
+        for source in sources_of(path, limits=limits, keyring=ring):
             yield source

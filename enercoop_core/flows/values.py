@@ -8,6 +8,11 @@ Conventions:
 - ``utc_seconds`` gives int seconds since 1970-01-01T00:00:00Z.
 - Integers stay ``int``; other numbers are exact decimal strings (``"12.50"``), never float.
 
+Bounds (what no Enedis flow exceeds; beyond them a value is refused, not computed): a
+number has at most :data:`MAX_DIGITS` significant digits and a decimal exponent within
++/- :data:`MAX_EXPONENT` (so ``1E999999999`` or 4,300-digit integers are a field error, not
+a hang or a 1 GB string); a date lies in the years :data:`MIN_YEAR` to :data:`MAX_YEAR`.
+
 Every converter raises :class:`~enercoop_core.flows.errors.FieldError` naming the path.
 """
 from __future__ import annotations
@@ -34,6 +39,15 @@ _DATETIME = re.compile(
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 _PRM = re.compile(r"^\d{14}$")
 
+#: Significant digits of a number, at most (Enedis XSDs: totalDigits 15 to 20).
+MAX_DIGITS = 24
+#: Largest decimal exponent magnitude of a number (positive or negative).
+MAX_EXPONENT = 24
+#: Longest text read as a number (digits, sign, point, exponent and spaces).
+MAX_NUMBER_TEXT = 64
+#: Years a date may lie in.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
 
 def _parse(text: str, fold: int = 0) -> Tuple[datetime, bool]:
     """Parse an xs:date / xs:dateTime text; returns (aware datetime, had_offset)."""
@@ -41,13 +55,15 @@ def _parse(text: str, fold: int = 0) -> Tuple[datetime, bool]:
     if not match:
         raise ValueError("not a date or date-time: %r" % text)
     year, month, day, hour, minute, second, frac, offset = match.groups()
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise ValueError("date out of range (years %d to %d): %r" % (MIN_YEAR, MAX_YEAR, text))
     extra_day = False
     hour = int(hour or 0)
     if hour == 24:  # xs:dateTime allows 24:00:00, the end of the day
         if int(minute or 0) or int(second or 0):
             raise ValueError("invalid time 24:%s" % minute)
         hour, extra_day = 0, True
-    micro = int(round(float(frac) * 1e6)) if frac else 0
+    micro = min(int(round(float(frac[:10]) * 1e6)), 999999) if frac else 0
     if offset is None:
         tz = PARIS
     elif offset == "Z":
@@ -55,7 +71,10 @@ def _parse(text: str, fold: int = 0) -> Tuple[datetime, bool]:
     else:
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 14 or minutes > 59:
+            raise ValueError("UTC offset out of range: %r" % text)
+        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     value = datetime(int(year), int(month), int(day), hour, int(minute or 0),
                      int(second or 0), micro, tzinfo=tz, fold=fold)
     if extra_day:
@@ -82,10 +101,12 @@ def iso_instant(text: Optional[str], path: str) -> str:
     """xs:date or xs:dateTime text -> ISO 8601 in Europe/Paris with offset."""
     if text is None or not text.strip():
         raise FieldError(path, "missing date")
+    if len(text) > MAX_NUMBER_TEXT:
+        raise FieldError(path, "not a date or date-time: %s" % _show(text))
     try:
         return _iso(text.strip())
-    except ValueError as exc:
-        raise FieldError(path, str(exc))
+    except (ValueError, OverflowError) as exc:
+        raise FieldError(path, _date_error(exc, text))
 
 
 def optional_iso(text: Optional[str], path: str) -> Optional[str]:
@@ -103,17 +124,46 @@ def utc_seconds(text: Optional[str], path: str, fold: int = 0) -> Tuple[int, boo
     """
     if text is None:
         raise FieldError(path, "missing time stamp")
+    if len(text) > MAX_NUMBER_TEXT:
+        raise FieldError(path, "not a date or date-time: %s" % _show(text))
     try:
         return _utc(text.strip(), fold)
-    except ValueError as exc:
-        raise FieldError(path, str(exc))
+    except (ValueError, OverflowError) as exc:
+        raise FieldError(path, _date_error(exc, text))
+
+
+def _date_error(exc: Exception, text: str) -> str:
+    if isinstance(exc, OverflowError):
+        return "date out of range: %s" % _show(text)
+    return str(exc)
 
 
 def integer(text: Optional[str], path: str) -> int:
-    """xs:integer text -> int."""
-    if text is None or not _INTEGER.match(text):
-        raise FieldError(path, "not an integer: %r" % (text,))
-    return int(text)
+    """xs:integer text -> int (at most :data:`MAX_DIGITS` digits)."""
+    if text is None or len(text) > MAX_NUMBER_TEXT or not _INTEGER.match(text):
+        raise FieldError(path, "not an integer: %s" % _show(text))
+    value = int(text)
+    if len(str(abs(value))) > MAX_DIGITS:
+        raise FieldError(path, "integer out of range (more than %d digits): %s"
+                         % (MAX_DIGITS, _show(text)))
+    return value
+
+
+def bounded_integer(text: Optional[str], path: str, low: int, high: int) -> int:
+    """xs:integer text -> int within ``low``..``high`` (FieldError otherwise)."""
+    value = integer(text, path)
+    if not low <= value <= high:
+        raise FieldError(path, "%d is out of range (%d to %d)" % (value, low, high))
+    return value
+
+
+def _show(text: Optional[str]) -> str:
+    """A value for a message: repr, cut to 40 characters (a field may be megabytes)."""
+    if text is None:
+        return "None"
+    if len(text) > 40:
+        return "%r... (%d characters)" % (text[:40], len(text))
+    return repr(text)
 
 
 def optional_integer(text: Optional[str], path: str) -> Optional[int]:
@@ -126,12 +176,19 @@ def decimal_text(text: Optional[str], path: str) -> str:
     """xs:decimal text -> exact decimal string as written (``"1.50"``), no exponent."""
     if text is None or not text.strip():
         raise FieldError(path, "missing number")
+    if len(text) > MAX_NUMBER_TEXT:
+        raise FieldError(path, "not a decimal number: %s" % _show(text))
     try:
         value = Decimal(text.strip())
-    except InvalidOperation:
-        raise FieldError(path, "not a decimal number: %r" % text)
+    except (InvalidOperation, ValueError):
+        raise FieldError(path, "not a decimal number: %s" % _show(text))
     if not value.is_finite():
-        raise FieldError(path, "not a finite number: %r" % text)
+        raise FieldError(path, "not a finite number: %s" % _show(text))
+    sign, digits, exponent = value.as_tuple()
+    if (len(digits) > MAX_DIGITS or abs(exponent) > MAX_EXPONENT or
+            abs(value.adjusted()) > MAX_EXPONENT):
+        raise FieldError(path, "number out of range (at most %d digits, exponent within "
+                               "+/-%d): %s" % (MAX_DIGITS, MAX_EXPONENT, _show(text)))
     return format(value, "f")
 
 
@@ -143,16 +200,23 @@ def optional_decimal(text: Optional[str], path: str) -> Optional[str]:
 
 def number(text: Optional[str], path: str):
     """A measured value: ``int`` when integral as written, else an exact decimal string."""
-    if text is not None and _INTEGER.match(text):
-        return int(text)
+    if text is not None and len(text) <= MAX_NUMBER_TEXT and _INTEGER.match(text):
+        return integer(text, path)
     return decimal_text(text, path)
+
+
+def power_number(text: str):
+    """A checked decimal string (:func:`decimal_text`) -> int when integral, else float:
+    a power in kVA (never money)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def prm(text: Optional[str], path: str) -> str:
     """A delivery point identifier: exactly 14 digits."""
     value = (text or "").strip()
     if not _PRM.match(value):
-        raise FieldError(path, "PRM must be 14 digits, got %r" % (text,))
+        raise FieldError(path, "PRM must be 14 digits, got %s" % _show(text))
     return value
 
 

@@ -41,8 +41,11 @@ ROOTS = {
     "Donnees_Generales": ("F12", "general"),
     "Detail_Recapitulatif": ("F12", "recap"),
     "Detail_Taxes": ("F12", "taxes"),
+    "Index_C2_C3_C4": ("R17", "readings"),
+    "Courbe": ("R4x", "curves"),
+    "C12": ("C12", "contract"),
 }
-_HEADERS = ("En_Tete_Flux", "entete")
+_HEADERS = ("En_Tete_Flux", "entete", "Entete")
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
@@ -81,6 +84,32 @@ class Header:
     emitter: Optional[str]
     fields: Dict[str, str] = field(default_factory=dict)
     encoding: Optional[str] = None
+    version_raw: Optional[str] = None  # as written in the header
+
+    @property
+    def major(self) -> Optional[str]:
+        """The major version (``"2"`` for ``V2.3.2``), None when the header gives none."""
+        return self.version.split(".")[0] if self.version else None
+
+
+_VERSION = re.compile(r"^[Vv]?\s*(\d{1,6})((?:\s*\.\s*\d{1,6}){0,4})$")
+
+
+def normalise_version(raw: Optional[str]) -> Optional[str]:
+    """A ``Version_XSD`` as real files write it -> dotted numbers without leading zeros.
+
+    ``V1`` -> ``1``, ``v2.3.2`` -> ``2.3.2``, ``01.2.0`` -> ``1.2.0``, `` 1.2.0 `` ->
+    ``1.2.0``; an empty or missing version gives None; any other text is kept stripped
+    (its major is then unknown and the document refused, naming what is supported).
+    """
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    match = _VERSION.match(text)
+    if not match:
+        return text[:20]
+    parts = [match.group(1)] + [p for p in re.split(r"\s*\.\s*", match.group(2)) if p]
+    return ".".join(str(int(p)) for p in parts)
 
 
 class _Replay(io.RawIOBase):
@@ -184,12 +213,16 @@ def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
     total = 0
     root = None
     fields = {}  # type: Dict[str, str]
+    raw_version = None
     in_header = False
     depth = 0
     done = False
     first = stream.read(CHUNK)
     if first.startswith(b"\xef\xbb\xbf"):
         first = first[3:]
+    if not first.strip():
+        raise FlowError("empty document (%s): nothing to read" % (
+            "0 bytes" if not first else "only white space"))
     if not first.lstrip()[:1] == b"<":
         raise FlowError("not an XML document (first bytes %r)" % first[:8])
     match = _DECLARED_ENCODING.match(first)
@@ -228,6 +261,8 @@ def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
                     depth -= 1
                     if in_header and depth == 2:
                         fields[name] = (elem.text or "").strip()
+                        if name in ("Version_XSD", "version"):
+                            raw_version = elem.text
                     elif in_header and depth == 1:
                         done = True
                         break
@@ -237,15 +272,20 @@ def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
         except etree.XMLSyntaxError as exc:
             raise FlowError("XML not well-formed near the start: %s" % exc)
         if total > MAX_HEADER_BYTES:
+            if root is not None and not done:
+                raise FlowError("the start of the document is larger than %d MB without "
+                                "a complete header (an element of <%s> is far too long); "
+                                "refused" % (MAX_HEADER_BYTES >> 20, root))
             break
     if root is None:
         raise FlowError("no XML root element found")
     replay = _Replay(b"".join(chunks), source)
     replay.repair = repair
     kind, part = ROOTS.get(root, (None, None))
-    version = fields.get("Version_XSD") or fields.get("version") or None
+    raw = raw_version
     emitter = fields.get("Identifiant_Emetteur") or fields.get("emetteur") or None
-    return Header(root, kind, part, version, emitter, fields, encoding), replay
+    return Header(root, kind, part, normalise_version(raw), emitter, fields, encoding,
+                  raw), replay
 
 
 def detect(source: Union[bytes, bytearray, str, BinaryIO]) -> Tuple[str, Optional[str]]:
@@ -266,26 +306,132 @@ def detect(source: Union[bytes, bytearray, str, BinaryIO]) -> Tuple[str, Optiona
     return header.kind, header.version
 
 
-def iter_elements(stream: BinaryIO, tags: Sequence[str],
-                  schema=None) -> Iterator[Tuple[str, object]]:
+#: Tags of a delivery-point identifier: watched so that a record element in an unexpected
+#: place (renamed, nested, moved) is reported instead of silently skipped.
+ID_TAGS = ("Id_PRM", "prmId")
+
+
+def iter_elements(stream: BinaryIO, tags: Sequence[str], strays: Optional[list] = None,
+                  id_tags: Sequence[str] = ID_TAGS, id_parents: Sequence[str] = (),
+                  id_each_parent: bool = False,
+                  id_owners: Optional[Sequence[str]] = None) -> Iterator[Tuple[str, object]]:
     """Yield ``(local_name, element)`` at the end of each element named in ``tags``.
 
-    Tags are matched in any namespace, and a yielded subtree that is in some namespace has
-    its tags unqualified (local names) so readers look children up by plain names. The
-    caller uses the element, then it is cleared and its finished siblings dropped, so
-    memory stays flat whatever the document size. Only the wanted elements reach Python:
-    the parser filters the others (``tag=``).
+    Tags are matched in any namespace, and a yielded subtree that holds namespaced tags has
+    them unqualified (local names) so readers look children up by plain names; the check
+    runs only once the document has declared a namespace, and looks for the declared
+    namespaces only (an unused ``xmlns:x`` on the root costs one C-level walk per record).
+    The caller uses the element, then it is cleared and its finished siblings dropped, so
+    memory stays flat whatever the document size. Only the wanted elements and the
+    ``id_tags`` reach Python: the parser filters the others (``tag=``).
+
+    Nothing is skipped silently: an element of ``tags`` nested inside another one (a PRM in
+    a PRM, a ``Rappel_En_Tete`` in a ``Donnees_Valorisation``) is taken out of its parent,
+    not yielded, and reported; so is an identifier (``id_tags``) found outside any wanted
+    element (a renamed or misplaced block), elsewhere than directly in it or in one of its
+    children named in ``id_parents`` (F15: ``Donnees_PRM``), or a second identifier in
+    one (``id_each_parent``: one in the record and one in each of its ``id_parents``, as
+    R17 writes ``Corps_PRM/Id_PRM`` and ``Corps_PRM/Donnees_Releve/Id_PRM``), or inside a
+    wanted element not in ``id_owners`` (the records that carry an identifier, default all
+    ``tags``: not F15's ``Rappel_En_Tete``). Reports are appended to ``strays`` as
+    ``(record, path, reason)``; a second identifier's report names both.
     """
-    wanted = ["{*}%s" % tag for tag in tags]
+    wanted = frozenset(tags)
+    owners = wanted if id_owners is None else frozenset(id_owners)
+    watched = tuple(t for t in id_tags if t not in wanted)
     single = tags[0] if len(tags) == 1 else None
-    options = dict(PARSER_OPTIONS)
-    if schema is not None:
-        options["schema"] = schema
-    context = etree.iterparse(stream, events=("end",), tag=wanted, **options)
-    for _event, elem in context:
-        if elem.nsmap:
+    context = etree.iterparse(stream, events=("start-ns", "end"),
+                              tag=["{*}%s" % tag for tag in tuple(tags) + watched],
+                              **PARSER_OPTIONS)
+    uris = []  # type: list
+    last = None  # the element the last identifier was counted in, and that identifier
+    first = None
+    for event, elem in context:
+        if event == "start-ns":
+            if elem[1] not in uris:
+                uris.append(elem[1])
+            continue
+        name = local(elem.tag) if uris else elem.tag
+        owner = None
+        for ancestor in elem.iterancestors():
+            if (local(ancestor.tag) if uris else ancestor.tag) in wanted:
+                owner = ancestor
+                break
+        if name not in wanted:  # an identifier
+            parent = elem.getparent()
+            if owner is None:
+                _report(strays, elem, "<%s> %s outside any %s block (%s): its data is not read"
+                        % (name, _shown(elem.text), _names(tags), _where(elem)))
+            elif ((local(owner.tag) if uris else owner.tag) not in owners or
+                  parent is not owner and not (
+                      parent.getparent() is owner and
+                      (local(parent.tag) if uris else parent.tag) in id_parents)):
+                _report(strays, elem, "<%s> %s in <%s>, not where the flow puts it in a <%s> "
+                        "block (%s): the data around it is not read"
+                        % (name, _shown(elem.text), local(parent.tag), local(owner.tag),
+                           _where(elem)))
+            elif (parent if id_each_parent else owner) is last:
+                _report(strays, elem, "a second <%s> (%s) inside one <%s> block (%s): the "
+                        "block holds another delivery point's data, which is not read"
+                        % (name, _shown(elem.text), local(owner.tag), _where(elem)),
+                        " ".join(t for t in (first, _text(elem)) if t) or None)
+            else:
+                last, first = (parent if id_each_parent else owner), _text(elem)
+            continue
+        if owner is not None:
+            _report(strays, elem, "<%s> nested inside <%s> (%s): not a place the flow "
+                    "allows; this block is not read" % (name, local(owner.tag), _where(elem)),
+                    _identifier(elem, id_tags))
+            elem.getparent().remove(elem)
+            continue
+        if uris and _namespaced(elem, uris):
             unqualify(elem)
-        yield single or local(elem.tag), elem
+        yield single or name, elem
+        last = None
         elem.clear()
         while elem.getprevious() is not None:
             del elem.getparent()[0]
+
+
+def _namespaced(elem, uris) -> bool:
+    for uri in uris:
+        for _item in elem.iter("{%s}*" % uri):
+            return True
+    return False
+
+
+def _text(elem) -> Optional[str]:
+    return (elem.text or "").strip()[:40] or None
+
+
+def _report(strays, elem, reason: str, record: Optional[str] = None) -> None:
+    if strays is None:
+        return
+    if record is None:
+        record = _text(elem)
+    path = "/".join(local(a.tag) for a in list(elem.iterancestors())[::-1][1:])
+    strays.append((record, (path + "/" if path else "") + local(elem.tag), reason))
+
+
+def _identifier(elem, id_tags) -> Optional[str]:
+    """The identifiers in a block ("a/b" when it holds several, as an R17 Corps_PRM may)."""
+    found = []
+    for tag in id_tags:
+        for item in elem.iterfind(".//{*}%s" % tag):
+            text = (item.text or "").strip()[:40]
+            if text and text not in found:
+                found.append(text)
+    return "/".join(found) or None
+
+
+def _names(tags) -> str:
+    return " or ".join("<%s>" % tag for tag in tags)
+
+
+def _shown(text: Optional[str]) -> str:
+    text = (text or "").strip()
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
+def _where(elem) -> str:
+    return "line %s" % elem.sourceline

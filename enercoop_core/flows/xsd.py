@@ -4,7 +4,9 @@ The project ships no schema (their redistribution terms are unclear). Given a fo
 each ``*.xsd`` in it (recursively) is indexed by the global elements it declares; a
 document is validated against the schema declaring its root element, preferring a schema
 whose file name holds the document's version, then the major version, then the highest.
-Validation streams (lxml iterparse with the schema) and stops at the first error.
+Validation streams (lxml iterparse with the schema); an invalid document is then read
+once more to list all its errors (:func:`all_errors`, at most :data:`MAX_ERRORS` a
+document, with the count of the rest), each with its line.
 
 A streamed validation error carries no line number (libxml2 validates SAX events, not
 nodes). To name the line, :func:`locate_error` streams the document once more and
@@ -28,6 +30,8 @@ from enercoop_core.flows.errors import FlowError
 from enercoop_core.flows.xmlstream import PARSER_OPTIONS, local
 
 _VERSION = re.compile(r"(\d+(?:\.\d+)+)")
+#: XSD errors listed per document at most (the rest are counted).
+MAX_ERRORS = 100
 
 
 @lru_cache(None)
@@ -107,6 +111,28 @@ def locate_error(stream, schema: etree.XMLSchema) -> Optional[Tuple[int, str]]:
     ``stream``: the document, as for :func:`validate_stream`. Errors on the root element
     itself (its sequence as a whole) cannot be located this way and give None.
     """
+    for entry in _child_errors(stream, schema):
+        return entry.line, entry.message
+    return None
+
+
+def all_errors(stream, schema: etree.XMLSchema, cap: int = MAX_ERRORS) -> Tuple[List[str], int]:
+    """Every XSD error inside the children of the root: (``"line N: message"`` list of at
+    most ``cap``, total count). Streams like :func:`locate_error`; errors about the root's
+    own sequence (a missing child) are not found this way (see :func:`validate_stream`)."""
+    out = []  # type: List[str]
+    total = 0
+    for entry in _child_errors(stream, schema):
+        total += 1
+        if len(out) < cap:
+            out.append("line %s: %s" % (entry.line, entry.message))
+    return out, total
+
+
+def _child_errors(stream, schema: etree.XMLSchema):
+    """XSD error entries inside each child of the root, in document order: each child is
+    validated alone in a small document (the root, the first child of each other tag, the
+    child), so memory stays that of one child (see the module doc)."""
     prefix = []  # type: List
     seen = set()
     for _event, elem in etree.iterparse(stream, events=("end",), **PARSER_OPTIONS):
@@ -118,14 +144,12 @@ def locate_error(stream, schema: etree.XMLSchema) -> Optional[Tuple[int, str]]:
         for kept in prefix:
             if kept.tag != tag:
                 mini.append(deepcopy(kept))
-        if tag not in seen:  # the first of each tag may be a header the others need
+        if tag not in seen:
             seen.add(tag)
             prefix.append(deepcopy(elem))
-        mini.append(elem)  # moved out of the parsed tree: memory stays flat
+        mini.append(elem)
         if schema.validate(mini):
             continue
         for entry in schema.error_log:
-            path = entry.path or ""
-            if path.count("/") >= 2 and entry.line:  # inside a child, not the root itself
-                return entry.line, entry.message
-    return None
+            if (entry.path or "").count("/") >= 2 and entry.line:
+                yield entry

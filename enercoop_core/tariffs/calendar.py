@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
@@ -60,6 +60,31 @@ def parse_offpeak(text: str) -> Tuple[Tuple[int, int], ...]:
 
 def is_high_season(month: int) -> bool:
     return month in HIGH_SEASON_MONTHS
+
+
+def season_of(time_class: Optional[str]) -> Optional[bool]:
+    """True for a high-season class (HPH, HCH), False for a low-season one (HPB, HCB), None
+    for a class found all year (BASE, HP, HC)."""
+    if time_class in ("HPH", "HCH"):
+        return True
+    if time_class in ("HPB", "HCB"):
+        return False
+    return None
+
+
+def season_days(time_class: Optional[str], start: dt.date, end: dt.date) -> int:
+    """Days of local ``[start, end)`` on which ``time_class`` can be registered (the whole
+    span for a class found all year)."""
+    high = season_of(time_class)
+    if high is None or not start < end:
+        return max((end - start).days, 0)
+    days, day = 0, start
+    while day < end:  # month by month
+        following = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        if is_high_season(day.month) == high:
+            days += (min(end, following) - day).days
+        day = following
+    return days
 
 
 def _offpeak_minute(minute: int, ranges) -> bool:

@@ -13,6 +13,7 @@ import bisect
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -58,6 +59,17 @@ def parse_date(text: str, table: str = "", line: int = 0, field_name: str = "") 
                          record=str(line) if line else None, field=field_name)
 
 
+#: Figure columns of the shipped and user tables; a value there must be a decimal number.
+NUMERIC_COLUMNS = ("value", "rate_percent", "eur_per_mwh", "coefficient")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
 class RateTable:
     """Rows keyed by ``key_fields``; for each key the rows must not overlap in time."""
 
@@ -74,11 +86,22 @@ class RateTable:
                     raise InputError("rows overlap for %s" % (dict(zip(self.key_fields, key)),),
                                      file=self.name, record=str(after.line), field="valid_from")
         self._starts = {k: [r.valid_from for r in v] for k, v in self._by_key.items()}
+        self._days = sorted({day for key_rows in self._by_key.values() for row in key_rows
+                             for day in (row.valid_from, row.valid_to) if day is not None})
 
     @classmethod
     def from_csv(cls, path, key_fields: Sequence[str], name: Optional[str] = None) -> "RateTable":
         path = Path(path)
         name = name or path.name
+        try:
+            return cls._read_csv(path, key_fields, name)
+        except OSError as exc:
+            raise InputError("cannot read the file: %s" % (exc.strerror or exc), file=str(path))
+        except UnicodeDecodeError as exc:
+            raise InputError("not UTF-8 text (byte %d)" % exc.start, file=name)
+
+    @classmethod
+    def _read_csv(cls, path: Path, key_fields: Sequence[str], name: str) -> "RateTable":
         rows = []
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
@@ -87,6 +110,9 @@ class RateTable:
             if missing:
                 raise InputError("missing columns %s" % ", ".join(sorted(missing)), file=name)
             for number, raw in enumerate(reader, start=2):
+                if None in raw:  # cells beyond the header (a decimal comma in a value?)
+                    raise InputError("more cells than header columns", file=name,
+                                     record=str(number))
                 valid_to = (raw.get("valid_to") or "").strip()
                 row = RateRow(
                     table=name, line=number,
@@ -96,6 +122,11 @@ class RateTable:
                     values={k: (v or "").strip() for k, v in raw.items()
                             if k not in key_fields and k not in ("valid_from", "valid_to")},
                     source=(raw["source"] or "").strip(), status=(raw["status"] or "").strip())
+                for column in NUMERIC_COLUMNS:
+                    text = row.values.get(column)
+                    if text and not _is_number(text):
+                        raise InputError("not a number: %r" % text, file=name,
+                                         record=str(number), field=column)
                 if row.valid_to is not None and row.valid_to <= row.valid_from:
                     raise InputError("valid_to must be after valid_from", file=name,
                                      record=str(number), field="valid_to")
@@ -114,24 +145,17 @@ class RateTable:
     def lookup(self, day: dt.date, *keys: str) -> RateRow:
         """The row covering ``day`` for ``keys`` (in ``key_fields`` order)."""
         key = tuple(keys)
-        detail = ", ".join("%s=%s" % kv for kv in zip(self.key_fields, key))
         key_rows = self._by_key.get(key)
-        if not key_rows:
-            raise MissingRateError(self.name, day, detail)
-        index = bisect.bisect_right(self._starts[key], day) - 1
-        if index < 0 or not key_rows[index].covers(day):
-            raise MissingRateError(self.name, day, detail)
-        return key_rows[index]
+        if key_rows:
+            index = bisect.bisect_right(self._starts[key], day) - 1
+            if index >= 0 and key_rows[index].covers(day):
+                return key_rows[index]
+        detail = ", ".join("%s=%s" % kv for kv in zip(self.key_fields, key))
+        raise MissingRateError(self.name, day, detail)
 
     def boundaries(self, start: dt.date, end: dt.date) -> List[dt.date]:
         """Every ``valid_from``/``valid_to`` of any row strictly inside ``(start, end)``."""
-        found = set()
-        for key_rows in self._by_key.values():
-            for row in key_rows:
-                for day in (row.valid_from, row.valid_to):
-                    if day is not None and start < day < end:
-                        found.add(day)
-        return sorted(found)
+        return self._days[bisect.bisect_right(self._days, start):bisect.bisect_left(self._days, end)]
 
 
 def split_period(start: dt.date, end: dt.date, cuts: Iterable[dt.date]) -> List[Tuple[dt.date, dt.date]]:

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from enercoop_core.tariffs.table import RateRow, RateTable, bundled, load_table
 
-ACCISE_CATEGORIES = ("household", "sme")
+ACCISE_CATEGORIES = ("household", "sme", "high_power")
+#: Upper bound (kVA, inclusive) of each accise category by subscribed power: ménages et
+#: assimilés <= 36 kVA, petites et moyennes entreprises 36-250 kVA, haute puissance above
+#: (CIBS art. L. 312-24, as summarised by impots.gouv 'Accise sur l'électricité'; the
+#: categories of the arrêté du 27 janvier 2026 tables).
+POWER_CATEGORIES = ((36, "household"), (250, "sme"))
 VAT_BASES = ("subscription", "turpe_fixed", "cta", "energy", "turpe_energy", "accise")
 
 
@@ -18,6 +23,14 @@ def accise_category(segment: str) -> str:
     """Accise category of a supply segment: ``household`` (ménages et assimilés, <= 36 kVA)
     for C5, ``sme`` (petites et moyennes entreprises, 36-250 kVA) for C4."""
     return "household" if segment == "C5" else "sme"
+
+
+def accise_category_for_power(kva) -> str:
+    """Accise category of a subscribed power in kVA (see :data:`POWER_CATEGORIES`)."""
+    for limit, category in POWER_CATEGORIES:
+        if kva <= limit:
+            return category
+    return "high_power"
 
 
 class Taxes:

@@ -3,7 +3,7 @@
     "name": "Energy cooperative: shares and members",
     "summary": "Members of a cooperative (SCIC) and, later, their colleges, share "
                "subscriptions, transfers, redemptions and general-assembly votes",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Energy",
     "author": "Enercoop ERP contributors",
     "license": "AGPL-3",
@@ -24,6 +24,7 @@
         "report/share_reports.xml",
         "wizards/share_operation_wizard_views.xml",
         "wizards/college_change_wizard_views.xml",
+        "wizards/share_register_wizard_views.xml",
         "views/enercoop_college_views.xml",
         "views/enercoop_share_class_views.xml",
         "views/enercoop_share_entry_views.xml",
@@ -33,6 +34,7 @@
         "views/portal_templates.xml",
         "views/shares_subscribe_templates.xml",
         "views/res_partner_views.xml",
+        "views/assets.xml",
         "views/enercoop_coop_shares_menus.xml",
     ],
     "demo": [

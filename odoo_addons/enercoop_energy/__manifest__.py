@@ -18,6 +18,7 @@
     "data": [
         "security/enercoop_energy_security.xml",
         "security/ir.model.access.csv",
+        "views/assets.xml",
         "views/res_partner_views.xml",
         "data/flow_import_data.xml",
         "views/res_company_views.xml",
@@ -36,6 +37,9 @@
         "views/enercoop_network_check_views.xml",
         "views/enercoop_billing_menus.xml",
         "report/report_energy_invoice.xml",
+    ],
+    "qweb": [
+        "static/src/xml/flow_file_list.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

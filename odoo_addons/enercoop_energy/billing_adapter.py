@@ -34,6 +34,7 @@ def _demo(name):
 
 
 def _param(env, key, default_name):
+    # sudo: system parameters are readable by administrators only; these are file names
     value = env["ir.config_parameter"].sudo().get_param(key)
     return value or _demo(default_name)
 
@@ -93,16 +94,16 @@ def contract_versions(contract):
 
 def readings_by_point(env, points, direction=None):
     """{point id: [core Reading]} of ``enercoop.meter.reading`` rows (one row per register):
-    the rows go back to the flow records they came from (``to_core_records``) and through the
+    the rows go back to the flow records they came from (``_to_core_records``) and through the
     core's ``readings.from_records`` (corrections and cancellations applied there)."""
     domain = [("delivery_point_id", "in", points.ids)]
     if direction:
         domain.append(("direction", "=", direction))
-    rows = env["enercoop.meter.reading"].sudo().search(domain, order="date, id")
+    rows = env["enercoop.meter.reading"].search(domain, order="date, id")
     by_point = {p.id: [] for p in points}
     for row in rows:
         by_point[row.delivery_point_id.id].append(row.id)
-    return {point_id: from_records(rows.browse(ids).to_core_records()) if ids else []
+    return {point_id: from_records(rows.browse(ids)._to_core_records()) if ids else []
             for point_id, ids in by_point.items()}
 
 

@@ -103,6 +103,14 @@ class Rpc:
         return self._object.execute_kw(self.db, self.uid, PASSWORD, model, method,
                                        list(args), kwargs)
 
+    def xmlid_model(self, xmlid: str) -> str:
+        """The model of the record of an XML id (e.g. which kind of action a menu opens)."""
+        module, name = xmlid.split(".")
+        rows = self("ir.model.data", "search_read",
+                    [("module", "=", module), ("name", "=", name)], fields=["model"])
+        assert rows, "no record with XML id %s" % xmlid
+        return rows[0]["model"]
+
     def xmlid_to_id(self, xmlid: str) -> int:
         module, name = xmlid.split(".")
         rows = self("ir.model.data", "search_read",
@@ -129,17 +137,23 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def session_context(browser, odoo_url: str):
-    """A browser context whose cookie holds an admin session."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+def logged_in_context(browser, odoo_url: str, login: str, password: str, locale: str):
+    """A new browser context whose cookie holds a session of ``login``."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
     page = context.new_page()
     page.goto(odoo_url + "/web/login")
-    page.fill("input[name=login]", LOGIN)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_selector("#oe_main_menu_navbar .oe_application_menu_placeholder", timeout=60000)
     page.close()
+    return context
+
+
+@pytest.fixture(scope="session")
+def session_context(browser, odoo_url: str):
+    """A browser context whose cookie holds an admin session."""
+    context = logged_in_context(browser, odoo_url, LOGIN, PASSWORD, "en-US")
     yield context
     context.close()
 

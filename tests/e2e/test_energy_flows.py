@@ -1,4 +1,5 @@
-"""Browser test of the flow import: upload an Enedis R15 file through the wizard, then see
+"""Browser test of the flow import: the flow-files list's Import button opens the wizard;
+upload an Enedis R15 file through it, then see
 the flow file it made and the readings of one of its delivery points (list and graph).
 
 The file is one of the demo flows bundled with enercoop_core; the e2e database has the
@@ -32,7 +33,12 @@ def test_upload_flow_then_see_file_and_readings(watched, odoo_url, rpc, flow_pat
     page = watched.page
     page.goto("%s/web?#action=enercoop_energy.action_enercoop_flow_file" % odoo_url)
     page.wait_for_selector(".o_content .o_list_view .o_data_row", timeout=TIMEOUT_MS)
-    page.goto("%s/web?#action=enercoop_energy.action_enercoop_flow_import_wizard" % odoo_url)
+    # the list's own "Import flow files" button (next to the list buttons) opens the wizard
+    button = page.locator(".o_control_panel .o_list_buttons button.o_enercoop_flow_import")
+    button.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert button.inner_text().strip() == "Import flow files"
+    watched.screenshot("flow_file_list_import_button")
+    button.click()
     dialog = page.locator(".modal .o_form_view")
     dialog.wait_for(state="visible", timeout=TIMEOUT_MS)
     page.set_input_files(".modal .o_field_widget[name=upload_file] input.o_input_file",

@@ -70,11 +70,24 @@ def test_server_menus_are_the_declared_ones(rpc):
 
 @pytest.mark.parametrize("entry", MENU_ACTIONS, ids=[entry.menu for entry in MENU_ACTIONS])
 def test_menu_action_renders(entry, watched, odoo_url, rpc):
+    if rpc.xmlid_model(entry.action) != "ir.actions.act_window":
+        # a report or URL menu downloads a file: the action exists and the menu opens it
+        menu = rpc("ir.ui.menu", "read", [rpc.xmlid_to_id(entry.menu)], ["action"])[0]
+        assert menu["action"] == "%s,%d" % (rpc.xmlid_model(entry.action),
+                                            rpc.xmlid_to_id(entry.action))
+        return
     action = rpc("ir.actions.act_window", "read", [rpc.xmlid_to_id(entry.action)],
-                 ["name", "res_model", "domain", "context"])[0]
+                 ["name", "res_model", "domain", "context", "target"])[0]
     page = watched.page
     # '/web?#action=' forces a full load (a hash-only navigation may leave the view blank)
     page.goto("%s/web?#action=%s" % (odoo_url, entry.action))
+    if action["target"] == "new":  # a wizard: its form opens in a dialog
+        page.wait_for_selector(".modal .o_form_view", state="visible", timeout=RENDER_TIMEOUT_MS)
+        assert page.inner_text(".modal .modal-title").strip() == action["name"]
+        time.sleep(0.5)
+        watched.screenshot(entry.menu)
+        assert watched.errors == []
+        return
     page.wait_for_selector(VIEWS, state="visible", timeout=RENDER_TIMEOUT_MS)
     page.wait_for_selector(".o_control_panel .breadcrumb li", timeout=RENDER_TIMEOUT_MS)
     assert page.inner_text(".o_control_panel .breadcrumb li:last-child").strip() == action["name"]
@@ -104,7 +117,19 @@ def test_top_menu_lists_every_section(watched, odoo_url, rpc):
     # each sub-menu, clicked as a person would, changes the view's title
     for entry in MENU_ACTIONS:
         name = sidebar.locator('a[data-menu-xmlid="%s"]' % entry.menu).inner_text().strip()
+        if rpc.xmlid_model(entry.action) != "ir.actions.act_window":
+            continue  # a report or URL menu downloads a file (test_menu_action_renders)
+        target = rpc("ir.actions.act_window", "read", [rpc.xmlid_to_id(entry.action)],
+                     ["target"])[0]["target"]
         sidebar.locator('a[data-menu-xmlid="%s"]' % entry.menu).click()
+        if target == "new":  # a wizard opens in a dialog: see its title, close it
+            page.wait_for_function(
+                "name => { const t = document.querySelector('.modal .modal-title');"
+                " return t && t.textContent.trim() === name; }", arg=name,
+                timeout=RENDER_TIMEOUT_MS)
+            page.click(".modal .modal-header .close")
+            page.wait_for_selector(".modal", state="detached", timeout=RENDER_TIMEOUT_MS)
+            continue
         page.wait_for_function(
             "name => { const li = document.querySelector("
             "'.o_control_panel .breadcrumb li:last-child');"

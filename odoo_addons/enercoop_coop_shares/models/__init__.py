@@ -14,3 +14,4 @@ from . import enercoop_assembly_voter
 from . import enercoop_assembly_resolution
 from . import enercoop_assembly_ballot
 from . import enercoop_assembly_college_total
+from . import enercoop_web_throttle

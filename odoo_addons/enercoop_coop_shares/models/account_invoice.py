@@ -12,6 +12,7 @@ class AccountInvoice(models.Model):
     def action_invoice_paid(self):
         """When a capital-release invoice is paid, its shares are issued."""
         result = super(AccountInvoice, self).action_invoice_paid()
+        # sudo: the accountant paying the invoice need not read the share requests
         requests = self.sudo().mapped("share_request_ids")
         requests._on_invoice_paid()
         return result

@@ -21,6 +21,10 @@ class EnercoopCollege(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.user.company_id)
     active = fields.Boolean(default=True)
+    public_subscription = fields.Boolean(
+        string="Open on the public form",
+        help="Visitors of the public subscription form may choose this college (not the "
+             "founders or employees, whom the board admits).")
 
     _sql_constraints = [
         ("code_company_uniq", "unique(code, company_id)",

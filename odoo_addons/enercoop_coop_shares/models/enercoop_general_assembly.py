@@ -50,6 +50,7 @@ class EnercoopGeneralAssembly(models.Model):
                 roll = roll_of_voters(ledger, assembly._core_assembly().roll_day)
             colleges = {c.code: c for c in self.env["enercoop.college"].search(
                 [("company_id", "=", assembly.company_id.id)])}
+            # sudo: the manager convening may not read every member number's record
             memberships = self.env["enercoop.membership"].sudo().search(
                 [("company_id", "=", assembly.company_id.id),
                  ("member_number", "in", [v.number for v in roll.voters])])

@@ -39,7 +39,8 @@ class EnercoopMembership(models.Model):
                                              membership.member_number or 0)
 
     @api.model
-    def numbers_of(self, company):
+    def _numbers_of(self, company):
         """Every number ``company``'s register has issued to a contact."""
+        # sudo: a new number must differ from every number issued, readable or not
         return set(self.sudo().search([("company_id", "=", company.id)]).mapped(
             "member_number"))

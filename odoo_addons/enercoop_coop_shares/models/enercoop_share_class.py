@@ -48,7 +48,7 @@ class EnercoopShareClass(models.Model):
             except Exception:  # not yet complete (no value today): show nothing
                 share_class.nominal_value = 0.0
 
-    def nominal_on(self, day):
+    def _nominal_on(self, day):
         """Nominal value (Decimal EUR) of one share on ``day``, from the core."""
         self.ensure_one()
         with core_errors():

@@ -67,6 +67,12 @@ class EnercoopShareEntry(models.Model):
     college_id = fields.Many2one("enercoop.college", readonly=True,
                                  help="College of an admitted member, or the new college.")
     capital_after = fields.Monetary(string="Capital after", readonly=True)
+    capital_change = fields.Monetary(
+        string="Capital change", compute="_compute_capital_change", store=True,
+        help="Change of the subscribed capital this entry made (EUR): the nominal value "
+             "of a subscription, minus that of a redemption; nothing for a capital "
+             "release (it pays up capital already subscribed), a transfer or a college "
+             "change. Summing it never counts a subscription twice.")
     description = fields.Char(readonly=True)
     ref = fields.Char(string="Reference", readonly=True)
     invoice_id = fields.Many2one("account.invoice", readonly=True, copy=False,
@@ -88,6 +94,16 @@ class EnercoopShareEntry(models.Model):
         labels = dict(OPERATION_TYPES)
         for entry in self:
             entry.name = "%s #%d" % (labels.get(entry.operation_type, ""), entry.seq or 0)
+
+    @api.depends("capital_after", "seq", "company_id")
+    def _compute_capital_change(self):
+        for entry in self:
+            # sudo: the entry before it in the same register (the reader's own company)
+            previous = self.sudo().search([("company_id", "=", entry.company_id.id),
+                                    ("seq", "=", entry.seq - 1)], limit=1) \
+                if entry.seq > 1 else self.browse()
+            entry.capital_change = entry.capital_after - (previous.capital_after
+                                                          if previous else 0.0)
 
     # --- immutability ---------------------------------------------------------------------
 
@@ -149,6 +165,8 @@ class EnercoopShareEntry(models.Model):
     def create(self, vals):
         """Store an operation after the core has checked it against the company's ledger;
         issues member numbers at admission and records the core's figures."""
+        # the rights first: the checks below read the whole ledger as superuser
+        self.check_access_rights("create")
         company = self.env["res.company"].browse(
             vals.get("company_id") or self.env.user.company_id.id)
         vals["company_id"] = company.id
@@ -162,7 +180,7 @@ class EnercoopShareEntry(models.Model):
         active = {m.number for m in ledger.memberships(active_only=True)}
 
         def number_for(person, admitting):
-            number = person.member_number_in(company)
+            number = person._member_number_in(company)
             if not admitting:
                 if not number or number not in active:
                     raise UserError(_("%s is not a current member.") % person.name)
@@ -171,7 +189,7 @@ class EnercoopShareEntry(models.Model):
                 raise UserError(_("%s is already a member (no. %d).") % (person.name, number))
             # a new or returning member: a number never issued before in this company
             return next_member_number(
-                issued | self.env["enercoop.membership"].numbers_of(company))
+                issued | self.env["enercoop.membership"]._numbers_of(company))
 
         kind = vals["operation_type"]
         admitting = bool(vals.get("admission"))
@@ -197,6 +215,7 @@ class EnercoopShareEntry(models.Model):
         entry = super(EnercoopShareEntry, self.with_context(**{_INTERNAL: True})).create(vals)
         admitted = counterpart if kind == "transfer" else partner
         if effect.admitted:
+            # sudo: member numbers are issued by the ledger only (nobody may create one)
             self.env["enercoop.membership"].sudo().create({
                 "partner_id": admitted.id, "member_number": effect.admitted[0],
                 "company_id": company.id, "date": vals["date"], "entry_id": entry.id})

@@ -70,7 +70,9 @@ class EnercoopSubscriptionRequest(models.Model):
                 force_company=vals.get("company_id") or self.env.user.company_id.id
             ).next_by_code("enercoop.subscription.request") or "/"
         request = super(EnercoopSubscriptionRequest, self).create(vals)
-        request._send("enercoop_coop_shares.mail_template_request_received")
+        if not self.env.context.get("shares_no_ack_mail"):
+            # the public form sends it itself, under its throttle
+            request._send("enercoop_coop_shares.mail_template_request_received")
         return request
 
     @api.depends("share_class_id", "quantity", "date")
@@ -79,7 +81,7 @@ class EnercoopSubscriptionRequest(models.Model):
             if not request.share_class_id or not request.date:
                 continue
             try:
-                nominal = request.share_class_id.nominal_on(request.date)
+                nominal = request.share_class_id._nominal_on(request.date)
             except UserError:
                 continue
             request.unit_price = to_float(nominal)
@@ -100,7 +102,7 @@ class EnercoopSubscriptionRequest(models.Model):
 
     def _member_number(self):
         """The subscriber's current number in the register of the request's company."""
-        return self.partner_id.member_number_in(self.company_id) if self.partner_id else 0
+        return self.partner_id._member_number_in(self.company_id) if self.partner_id else 0
 
     def _is_current_member(self, ledger):
         number = self._member_number()
@@ -141,6 +143,15 @@ class EnercoopSubscriptionRequest(models.Model):
             if not request.partner_id:
                 if not request.new_name:
                     raise UserError(_("Give the subscriber: a contact or a new person's name."))
+                # sudo: a contact with this address may be one the user cannot read;
+                # only its name is shown, to stop a duplicate
+                known = request.new_email and self.env["res.partner"].sudo() \
+                    ._shares_partners_by_email(request.new_email, request.company_id)
+                if known:
+                    # never a second contact (and, once paid, a second member)
+                    raise UserError(_("Contacts with the email %s exist already (%s): choose "
+                                      "the subscriber among them.")
+                                    % (request.new_email, ", ".join(known.mapped("name"))))
                 request.partner_id = self.env["res.partner"].create({
                     "name": request.new_name, "email": request.new_email,
                     "role_member": True, "company_id": request.company_id.id})
@@ -148,7 +159,7 @@ class EnercoopSubscriptionRequest(models.Model):
             ledger = company._shares_ledger()
             with core_errors():
                 ledger.check(request._core_subscription(ledger, to_date(request.date)))
-            nominal = request.share_class_id.nominal_on(request.date)
+            nominal = request.share_class_id._nominal_on(request.date)
             receivable = company._shares_role_account("member_capital_receivable")
             capital = company._shares_role_account("capital_paid")
             journal = self.env["account.journal"].search(
@@ -198,7 +209,11 @@ class EnercoopSubscriptionRequest(models.Model):
     @api.multi
     def action_issue_shares(self):
         """Enter the subscription and its capital release (the invoice total) in the
-        register, dated on the payment; the core checks both."""
+        register, dated on the payment; the core checks both. Callable by who may change
+        the request (the shares managers, or the payment of its invoice)."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        # sudo: the accountant who registers the payment enters the shares it pays for
         Entry = self.env["enercoop.share.entry"].sudo()
         for request in self.filtered(lambda r: r.state == "paid"):
             invoice = request.invoice_id

@@ -6,8 +6,8 @@ statutes (never literals here)."""
 import csv
 import io
 
-from odoo import api, fields, models, _
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, api, fields, models, _
+from odoo.exceptions import AccessError, UserError
 
 from enercoop_core.shares.accounting import account_roles
 from enercoop_core.shares.ledger import Ledger
@@ -15,6 +15,12 @@ from enercoop_core.shares.register import register_at
 from enercoop_core.shares.statutes import default_statutes, load_statutes
 
 from .core_adapter import core_errors, to_date, to_decimal, to_float
+
+
+SHARES_USER = "enercoop_coop_shares.group_coop_shares_user"
+# Colleges of the example statutes a visitor may choose on the public form; founders and
+# employees are admitted by the board, never by a web form. Edit per college (Colleges).
+PUBLIC_COLLEGES = frozenset(["consumers", "producers", "partners", "local_authorities"])
 
 
 def _default(attribute):
@@ -41,6 +47,11 @@ class ResCompany(models.Model):
         string="Refund delay (months)", default=_default("refund_delay_months"))
     shares_proxy_limit = fields.Integer(
         string="Proxies per holder", default=_default("proxy_limit"))
+    shares_web_max_amount = fields.Monetary(
+        string="Public form: largest request", currency_field="currency_id",
+        default=5000.0,
+        help="Largest amount (EUR) one request of the public subscription form may ask "
+             "for; a larger subscription goes through the back office.")
     shares_receivable_account_id = fields.Many2one(
         "account.account", string="Capital called, not paid (member account)")
     shares_capital_account_id = fields.Many2one(
@@ -50,11 +61,45 @@ class ResCompany(models.Model):
     shares_deduction_account_id = fields.Many2one(
         "account.account", string="Refund deduction account")
 
+    @api.model
+    def create(self, vals):
+        """A new company (a regional cooperative, an independent SCIC) starts with its own
+        colleges and share classes, copied from the core's example statutes."""
+        company = super(ResCompany, self).create(vals)
+        # sudo: whoever may create a company (Settings) sets up its statutes with it,
+        # even without the shares manager group
+        company.sudo()._shares_load_default_statutes()
+        return company
+
+    def _shares_check_register_access(self):
+        """Refuse (AccessError) the register of members of these companies to a user who
+        may not read it: shares users only, and only companies whose register entries
+        the record rules let the user read in full."""
+        if self.env.uid == SUPERUSER_ID:
+            return True  # the superuser reads every company's register, as the ORM lets it
+        user = self.env.user
+        if not user.has_group(SHARES_USER):
+            raise AccessError(_("Only the cooperative's shares users may read the register "
+                                "of members."))
+        Entry = self.env["enercoop.share.entry"]
+        Entry.check_access_rights("read")
+        readable = self.search([("id", "child_of", user.company_id.ids)])
+        for company in self:
+            domain = [("company_id", "=", company.id)]
+            # the user's own count (record rules applied) against the whole register
+            if company not in readable \
+                    or Entry.search_count(domain) != Entry.sudo().search_count(domain):
+                raise AccessError(_("You may not read the register of members of this "
+                                    "company (id %d).") % company.id)
+        return True
+
     # --- core objects -------------------------------------------------------------------
 
     def _shares_statutes_dict(self):
         """The statutes in the core's JSON shape, from this company's records."""
         self.ensure_one()
+        # sudo: the statutes are the company's own rules, read whoever applies them (a
+        # visitor's subscription, the accountant's payment); nothing of them is returned
         colleges = self.env["enercoop.college"].sudo().search(
             [("company_id", "=", self.id)])
         classes = self.env["enercoop.share.class"].sudo().search(
@@ -99,6 +144,10 @@ class ResCompany(models.Model):
             return load_statutes(data)
 
     def _shares_entries(self):
+        """Every entry of this company's register, as superuser: the core replays the whole
+        ledger to check an operation or derive a member's figures. What is shown from it
+        is guarded by the caller (``_shares_check_register_access`` for the register, the
+        portal rule for a member's own entries)."""
         self.ensure_one()
         return self.env["enercoop.share.entry"].sudo().search(
             [("company_id", "=", self.id)], order="seq, id")
@@ -148,6 +197,7 @@ class ResCompany(models.Model):
         if field and self[field]:
             return self[field]
         prefix = account_roles()[role].pcg_account
+        # sudo: the shares manager need not read the chart of accounts to use it
         account = self.env["account.account"].sudo().search(
             [("company_id", "=", self.id), ("code", "=like", prefix + "%")],
             order="code", limit=1)
@@ -165,6 +215,7 @@ class ResCompany(models.Model):
         product = self.env.ref("enercoop_coop_shares.product_share_capital",
                                raise_if_not_found=False)
         for company in self:
+            # sudo: set-up of a company's statutes (install, company creation)
             College = self.env["enercoop.college"].sudo()
             if College.search([("company_id", "=", company.id)], limit=1):
                 continue
@@ -172,6 +223,7 @@ class ResCompany(models.Model):
             for index, college in enumerate(statutes.colleges):
                 colleges[college.code] = College.create({
                     "code": college.code, "name": college.label, "sequence": index + 1,
+                    "public_subscription": college.code in PUBLIC_COLLEGES,
                     "weight_pct": to_float(college.weight_pct or 0),
                     "company_id": company.id})
                 if xmlids:

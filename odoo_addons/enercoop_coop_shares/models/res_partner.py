@@ -4,6 +4,7 @@ keeps its own register: ``enercoop.membership``); the fields below show the memb
 current company (the user's, or ``force_company`` in the context). Entry and exit dates,
 college history and holdings are derived from that company's ledger."""
 from odoo import _, api, fields, models
+from odoo.tools.misc import format_date
 
 from enercoop_core.errors import EnercoopError
 from enercoop_core.shares.register import member_history
@@ -46,11 +47,22 @@ class ResPartner(models.Model):
             return self.env["res.company"].browse(company_id)
         return self.env.user.company_id
 
+    @api.model
+    def _shares_partners_by_email(self, email, company):
+        """The contacts of ``company`` (or shared) whose email is ``email``, any case."""
+        email = (email or "").strip()
+        if not email:
+            return self.browse()
+        pattern = email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return self.search([("email", "=ilike", pattern),
+                            ("company_id", "in", [company.id, False])])
+
     @api.multi
-    def member_number_in(self, company):
+    def _member_number_in(self, company):
         """This contact's current number in ``company``'s register (0 if never admitted):
         the latest issued, numbers only grow."""
         self.ensure_one()
+        # sudo: the number is derived for the member fields and the ledger checks
         numbers = self.sudo().membership_ids.filtered(
             lambda m: m.company_id == company).mapped("member_number")
         return max(numbers) if numbers else 0
@@ -59,9 +71,10 @@ class ResPartner(models.Model):
     def _compute_member_number(self):
         company = self._shares_company()
         for partner in self:
-            partner.member_number = partner.member_number_in(company)
+            partner.member_number = partner._member_number_in(company)
 
     def _search_member_number(self, operator, value):
+        # sudo: searching contacts by number (the contacts' own rules still apply)
         Membership = self.env["enercoop.membership"].sudo()
         company_domain = [("company_id", "=", self._shares_company().id)]
         if operator == "=" and not value:
@@ -112,14 +125,23 @@ class ResPartner(models.Model):
     @api.multi
     def _shares_portal_data(self):
         """What a member sees on their portal page: holdings and history, read with the
-        current user's rights (record rules keep other members' entries out)."""
+        current user's rights (record rules keep other members' entries out). History
+        lines are dicts with the date in the member's language (its date format), the
+        operation's translated label, the change and the balance per class."""
         self.ensure_one()
-        entries = self.env["enercoop.share.entry"].search(
+        lang = self.lang or self.env.lang or "en_US"
+        env = self.env(context=dict(self.env.context, lang=lang))
+        Entry = env["enercoop.share.entry"]
+        labels = dict(Entry._fields["operation_type"]._description_selection(env))
+        entries = Entry.search(
             ["|", ("partner_id", "=", self.id), ("counterpart_id", "=", self.id)],
             order="company_id, seq")
         companies = []
         for company in entries.mapped("company_id"):
             mine = entries.filtered(lambda e: e.company_id == company)
+            by_seq = {e.seq: e for e in mine}
+            # sudo: the ledger replays the company's whole register; only this member's
+            # own numbers (from the entries the rules let them read) are shown
             ledger = company.sudo()._shares_ledger()
             numbers = set(mine.filtered(lambda e: e.partner_id == self).mapped("member_number"))
             numbers |= set(mine.filtered(lambda e: e.counterpart_id == self).mapped(
@@ -129,9 +151,22 @@ class ResPartner(models.Model):
                 try:
                     for code, qty in ledger.member_holdings(number).items():
                         holdings[code] = holdings.get(code, 0) + qty
-                    history.extend(member_history(ledger, number))
+                    lines = member_history(ledger, number)
                 except EnercoopError:
                     continue
+                for line in lines:
+                    entry = by_seq.get(line.seq)
+                    history.append({
+                        "seq": line.seq, "kind": line.kind,
+                        "date": format_date(env, to_odoo_date(line.date)),
+                        "operation": labels.get(line.kind, line.kind),
+                        "change": ", ".join("%+d %s" % (qty, code) for code, qty
+                                            in sorted(line.quantity.items()) if qty),
+                        "balance": ", ".join("%d %s" % (qty, code) for code, qty
+                                             in sorted(line.balance.items())),
+                        "ref": (entry.ref or "") if entry else ""})
             companies.append({"company": company, "entries": mine,
-                              "holdings": sorted(holdings.items()), "history": history})
-        return {"partner": self, "companies": companies, "entries": entries}
+                              "holdings": sorted(holdings.items()), "history": history,
+                              "share_count": sum(holdings.values())})
+        return {"partner": self, "companies": companies, "entries": entries,
+                "share_count": sum(block["share_count"] for block in companies)}

@@ -1,6 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Values of the register of members and share certificate PDFs, from the core."""
-from odoo import api, fields, models
+"""Values of the register of members, share certificate and assembly results PDFs.
+
+Every report checks the reader's rights on its records before anything is computed:
+``/report/pdf/<report>/<ids>`` is open to any logged-in user (portal members included),
+so the check lives here, not only in the report action's groups."""
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools.misc import format_date, formatLang
 
 from ..models.core_adapter import to_date, to_float, to_odoo_date
@@ -13,6 +18,7 @@ class ReportShareRegister(models.AbstractModel):
     @api.model
     def get_report_values(self, docids, data=None):
         companies = self.env["res.company"].browse(docids)
+        companies._shares_check_register_access()
         day = to_date(fields.Date.context_today(self))
         registers = {company.id: company._shares_register(day) for company in companies}
         return {"doc_ids": docids, "doc_model": "res.company", "docs": companies,
@@ -28,9 +34,23 @@ class ReportShareCertificate(models.AbstractModel):
     _description = "Share certificate"
 
     @api.model
+    def _check_certificate_access(self, partners, company):
+        """A shares user prints the certificates of the contacts they may read; anyone
+        else (a portal member) only their own."""
+        user = self.env.user
+        if user.has_group("enercoop_coop_shares.group_coop_shares_user"):
+            partners.check_access_rights("read")
+            partners.check_access_rule("read")
+            company._shares_check_register_access()
+        elif partners - user.partner_id:
+            raise AccessError(_("You may print only your own share certificate."))
+        return True
+
+    @api.model
     def get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
         company = self.env.user.company_id
+        self._check_certificate_access(partners, company)
         today = fields.Date.context_today(self)
         day = to_date(today)
         register = company._shares_register(day)
@@ -48,7 +68,7 @@ class ReportShareCertificate(models.AbstractModel):
                 return formatLang(env, to_float(amount), currency_obj=company.currency_id)
 
             issued_on[partner.id] = format_date(env, today)
-            number = partner.member_number_in(company)
+            number = partner._member_number_in(company)
             row = next((r for r in register.rows if number and r.number == number), None)
             if row is None or not row.holdings:
                 certificates[partner.id] = None
@@ -76,3 +96,21 @@ class ReportShareCertificate(models.AbstractModel):
                 "released": money(row.released_eur)}
         return {"doc_ids": docids, "doc_model": "res.partner", "docs": partners,
                 "certificates": certificates, "issued_on": issued_on, "company": company}
+
+
+class ReportGeneralAssemblyResults(models.AbstractModel):
+    """Results of a general assembly: for the shares users of its company."""
+
+    _name = "report.enercoop_coop_shares.report_general_assembly_results"
+    _description = "Results of the general assembly"
+
+    @api.model
+    def get_report_values(self, docids, data=None):
+        if not self.env.user.has_group("enercoop_coop_shares.group_coop_shares_user"):
+            raise AccessError(_("Only the cooperative's shares users may read the results "
+                                "of a general assembly."))
+        assemblies = self.env["enercoop.general.assembly"].browse(docids)
+        assemblies.check_access_rights("read")
+        assemblies.check_access_rule("read")
+        return {"doc_ids": docids, "doc_model": "enercoop.general.assembly",
+                "docs": assemblies}

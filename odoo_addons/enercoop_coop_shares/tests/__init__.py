@@ -9,3 +9,7 @@ from . import test_membership
 from . import test_college_change
 from . import test_portal_http
 from . import test_certificate
+from . import test_access
+from . import test_public_form
+from . import test_regional_company
+from . import test_shares_ui

@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared set-up of the share tests: a manager user, members and payments."""
 import datetime as dt
+import hashlib
+import hmac
+import time
 
 import odoo
 from odoo import fields
@@ -9,6 +12,11 @@ from odoo.tests import common
 from odoo.addons.enercoop_energy.tests.common import EnercoopCase
 
 SHARES_MANAGER = "enercoop_coop_shares.group_coop_shares_manager"
+SHARES_USER = "enercoop_coop_shares.group_coop_shares_user"
+ENERGY_USER = "enercoop_energy.group_enercoop_user"
+ACCOUNTANT = "account.group_account_invoice"
+# every kind of user the access tests run as
+KINDS = ("energy", "shares_user", "manager", "regional", "accountant", "portal", "public")
 
 
 class SharesCase(EnercoopCase):
@@ -45,6 +53,74 @@ class SharesCase(EnercoopCase):
                 "share_class_id": self.share_class[code].id, "amount": entry.amount,
                 "company_id": self.company.id})
         return entry
+
+    def portal_user(self, partner, login):
+        """A portal user for ``partner`` (password: ``<login>-pw``)."""
+        return self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": partner.name, "login": login, "password": login + "-pw",
+            "email": partner.email or "%s@example.org" % login, "partner_id": partner.id,
+            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+
+    def make_users(self):
+        """One user of each kind (``KINDS``), password ``<login>-pw``; the regional user is a
+        shares manager of another company (a regional cooperative); the portal member
+        holds 2 shares A, the second portal member 3."""
+        self.region = self.env["res.company"].create({"name": "Enercoop Test Région Accès"})
+        users = {}
+        for kind, groups in (("energy", [ENERGY_USER]), ("shares_user", [SHARES_USER]),
+                             ("manager", [SHARES_MANAGER]), ("regional", [SHARES_MANAGER]),
+                             ("accountant", ["base.group_user", ACCOUNTANT])):
+            users[kind] = self.create_user("access.%s" % kind, groups)
+            users[kind].password = "access.%s-pw" % kind
+        users["regional"].write({"company_ids": [(6, 0, self.region.ids)],
+                                 "company_id": self.region.id})
+        self.portal_member = self.create_partner("Access portal member",
+                                                 email="access.portal@example.org")
+        self.subscribe(self.portal_member, "A", 2, "consumers")
+        users["portal"] = self.portal_user(self.portal_member, "access.portal")
+        self.other_member = self.create_partner("Access other member",
+                                                email="access.other@example.org")
+        self.subscribe(self.other_member, "A", 3, "consumers")
+        self.other_portal = self.portal_user(self.other_member, "access.other")
+        users["public"] = self.env.ref("base.public_user")
+        self.users = users
+        return users
+
+    def make_records(self):
+        """One record of each model of the addon, in the main company."""
+        Resolution = self.env["enercoop.assembly.resolution"]
+        assembly = self.env["enercoop.general.assembly"].create({
+            "name": "Access assembly", "date": self.today})
+        assembly.action_convene()
+        resolution = Resolution.create({
+            "assembly_id": assembly.id, "code": "1", "title": "Accounts",
+            "ballot_ids": [(0, 0, {"voter_id": assembly.voter_ids[0].id,
+                                   "choice": "yes"})]})
+        by_college = Resolution.create({
+            "assembly_id": assembly.id, "code": "2", "title": "Budget",
+            "vote_mode": "college",
+            "college_total_ids": [(0, 0, {"college_id": self.college["consumers"].id,
+                                          "yes": 1})]})
+        request = self.Request.create({
+            "partner_id": self.create_partner("Access requester").id,
+            "share_class_id": self.share_class["A"].id, "quantity": 1,
+            "college_id": self.college["consumers"].id})
+        self.records = {
+            "enercoop.college": self.college["consumers"],
+            "enercoop.share.class": self.share_class["A"],
+            "enercoop.share.class.value": self.share_class["A"].value_ids[:1],
+            "enercoop.membership": self.founder.membership_ids[:1],
+            "enercoop.share.entry": self.founder.share_entry_ids[:1],
+            "enercoop.subscription.request": request,
+            "enercoop.general.assembly": assembly,
+            "enercoop.assembly.voter": assembly.voter_ids[:1],
+            "enercoop.assembly.resolution": resolution,
+            "enercoop.assembly.ballot": resolution.ballot_ids[:1],
+            "enercoop.assembly.college.total": by_college.college_total_ids[:1],
+            "enercoop.web.throttle": self.env["enercoop.web.throttle"].create(
+                {"key": "ip:192.0.2.1"}),
+        }
+        return self.records
 
     def pay(self, invoice, inbound=True):
         """Register the full payment of ``invoice`` through the bank journal."""
@@ -88,3 +164,18 @@ class SharesHttpCase(SharesCase, common.HttpCase):
         self.cr.release()
         # TransactionCase's clean-up closes the cursor, which releases the lock again
         self.addCleanup(self.cr.acquire)
+
+    def url_open(self, url, data=None, timeout=10):
+        """Odoo 11's test cursor rolls back to its last "commit" when a request starts its
+        endpoint: what the test wrote since the previous request would be lost. Move
+        that savepoint first (the whole transaction is still rolled back at the end)."""
+        self.cr.commit()
+        return super(SharesHttpCase, self).url_open(url, data=data, timeout=timeout)
+
+    def form_token(self, age=60):
+        """The public form's signed time, as if the form was served ``age`` seconds ago."""
+        stamp = int(time.time()) - age
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+        return "%d.%s" % (stamp, hmac.new(secret.encode("utf-8"),
+                                          ("enercoop_shares_form:%d" % stamp).encode(),
+                                          hashlib.sha256).hexdigest())

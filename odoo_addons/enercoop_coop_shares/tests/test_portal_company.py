@@ -21,7 +21,7 @@ class TestPortalCompany(SharesCase):
         self.assertEqual(len(entries), 2)
         self.assertEqual(entries.mapped("partner_id"), member)
         self.assertEqual(data["companies"][0]["holdings"], [("A", 2)])
-        self.assertEqual([line.kind for line in data["companies"][0]["history"]],
+        self.assertEqual([line["kind"] for line in data["companies"][0]["history"]],
                          ["subscription", "release"])
         visible = self.env["enercoop.share.entry"].sudo(user).search([])
         self.assertEqual(visible, entries)
@@ -40,7 +40,7 @@ class TestPortalCompany(SharesCase):
         college = self.env["enercoop.college"].sudo(user).search([("code", "=", "consumers")])
         share_class = self.env["enercoop.share.class"].sudo(user).search([("code", "=", "A")])
         self.assertEqual(college.company_id, other_company)
-        member = self.create_partner("Regional member")
+        member = self.create_partner("Regional member", company_id=other_company.id)
         entry = Entry.create({
             "date": self.today, "operation_type": "subscription", "partner_id": member.id,
             "share_class_id": share_class.id, "quantity": 1, "admission": True,

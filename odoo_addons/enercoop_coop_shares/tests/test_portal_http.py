@@ -73,7 +73,8 @@ class TestPortalHttp(SharesHttpCase):
                    for o in page.xpath("//select[@name='college_id']/option")}
         self.assertEqual(options["Consumers"], str(self.college["consumers"].id))
         response = self.url_open("/shares/subscribe", data={
-            "csrf_token": token, "name": "Zoé Web", "email": "zoe.web@example.org",
+            "csrf_token": token, "form_token": self.form_token(),
+            "name": "Zoé Web", "email": "zoe.web@example.org",
             "city": "Lyon", "college_id": str(self.college["consumers"].id),
             "share_class_id": str(self.share_class["A"].id), "quantity": "3"})
         self.assertEqual(response.status_code, 200)
@@ -109,13 +110,14 @@ class TestPortalHttp(SharesHttpCase):
                          "an unticked box stays unticked")
         # the core's rule: consumers may not hold class B
         response = self.url_open("/shares/subscribe", data={
-            "csrf_token": token, "name": "Bob Web", "email": "bob.web@example.org",
+            "csrf_token": token, "form_token": self.form_token(),
+            "name": "Bob Web", "email": "bob.web@example.org",
             "college_id": str(self.college["consumers"].id),
             "share_class_id": str(self.share_class["B"].id), "quantity": "1"})
         page = _page(response)
-        message = page.xpath("//*[contains(@class, 'o_shares_error_message')]")
-        self.assertTrue(message)
-        self.assertIn("consumers", message[0].text_content())
+        self.assertTrue(page.xpath("//*[contains(@class, 'o_shares_error_message')]"))
+        error = page.xpath("//*[@data-field='share_class_id']")
+        self.assertIn("Consumers", error[0].text_content())
         self.assertEqual(self.Request.search_count([]), count)
         self.assertFalse(self.env["res.partner"].search([("email", "=", "bob.web@example.org")]))
 
@@ -127,3 +129,27 @@ class TestPortalHttp(SharesHttpCase):
             "share_class_id": str(self.share_class["A"].id), "quantity": "1"})
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.env["res.partner"].search([("email", "=", "no.token@example.org")]))
+
+    def test_portal_counter_is_the_number_of_shares_and_history_in_the_member_language(self):
+        if not self.env["res.lang"].search([("code", "=", "fr_FR")]):
+            self.skipTest("French is not loaded in this database")
+        member = self.create_partner("Sociétaire portail", email="fr.member@example.org",
+                                     lang="fr_FR")
+        self.subscribe(member, "A", 5, "consumers")
+        self.portal_user(member, "fr.member").lang = "fr_FR"
+        self.authenticate("fr.member", "fr.member-pw")
+        home = _page(self.url_open("/my/home"))
+        badge = home.xpath("//span[contains(@class, 'o_shares_count')]")
+        self.assertEqual(badge[0].text_content().strip(), "5", "5 shares, in 2 entries")
+        page = _page(self.url_open("/my/shares"))
+        dates = [td.text_content() for td in page.xpath("//td[@class='o_share_history_date']")]
+        date_format = self.env["res.lang"].search([("code", "=", "fr_FR")]).date_format
+        self.assertEqual(dates, [self.day.strftime(date_format)] * 2)
+        self.assertNotIn(self.today, page.text_content(), "no ISO date")
+        fr = self.env(context=dict(self.env.context, lang="fr_FR"))
+        labels = dict(fr["enercoop.share.entry"]._fields["operation_type"]
+                      ._description_selection(fr))
+        operations = [td.text_content() for td in
+                      page.xpath("//td[@class='o_share_history_operation']")]
+        self.assertEqual(operations, [labels["subscription"], labels["release"]])
+        self.assertNotEqual(labels["subscription"], "Subscription")

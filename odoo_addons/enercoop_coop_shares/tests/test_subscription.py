@@ -25,7 +25,7 @@ class TestSubscription(SharesCase):
         self.assertEqual(request.state, "invoiced")
         invoice = request.invoice_id
         # the core's nominal value of class A today x 3 shares: 3 x 100.00 EUR
-        nominal = self.share_class["A"].nominal_on(self.today)
+        nominal = self.share_class["A"]._nominal_on(self.today)
         self.assertEqual(nominal, Decimal("100.00"))
         self.assertEqual(Decimal("%.2f" % invoice.amount_total), nominal * 3)
         self.assertEqual(Decimal("%.2f" % invoice.amount_total), Decimal("300.00"))

@@ -41,7 +41,7 @@ class EnercoopShareOperationWizard(models.TransientModel):
                 raise UserError(_("Choose who receives the shares."))
             ledger = self.company_id._shares_ledger()
             active = {m.number for m in ledger.memberships(active_only=True)}
-            number = self.to_partner_id.member_number_in(self.company_id)
+            number = self.to_partner_id._member_number_in(self.company_id)
             admitting = not number or number not in active
             values.update(counterpart_id=self.to_partner_id.id, leaving=self.leaving,
                           admission=admitting,

@@ -74,6 +74,18 @@ class AccountInvoice(models.Model):
     energy_detail_ids = fields.One2many("enercoop.invoice.energy.detail", "invoice_id",
                                         string="Energy detail", readonly=True)
 
+    # ------------------------------------------------------------------ frozen once issued
+    @api.multi
+    def write(self, values):
+        """The energy figures of an issued (not draft) invoice never change, for anyone:
+        the PDF of a validated invoice shows them."""
+        frozen = [name for name in values if name.startswith("energy_")
+                  or name == "delivery_point_id"]
+        if frozen and self.filtered(lambda inv: inv.state != "draft"):
+            raise UserError(_("A validated invoice's energy detail can no longer change "
+                              "(%s).") % ", ".join(sorted(frozen)))
+        return super(AccountInvoice, self).write(values)
+
     # ------------------------------------------------------------------ core figures win
     @api.multi
     def get_taxes_values(self):
@@ -98,7 +110,7 @@ class AccountInvoice(models.Model):
         key = (company.id, str(rate), use)
         if cache is not None and key in cache:
             return cache[key]
-        tax = self.env["account.tax"].sudo().search([
+        tax = self.env["account.tax"].search([
             ("company_id", "=", company.id), ("type_tax_use", "=", use),
             ("amount_type", "=", "percent"), ("price_include", "=", False),
             ("amount", "=", float(rate))], order="sequence, id", limit=1)
@@ -111,7 +123,7 @@ class AccountInvoice(models.Model):
 
     @api.model
     def _energy_accounts(self, company, journal_type):
-        journal = self.env["account.journal"].sudo().search(
+        journal = self.env["account.journal"].search(
             [("type", "=", journal_type), ("company_id", "=", company.id)], limit=1)
         if not journal:
             raise UserError(_("No %s journal in company %s (install a chart of accounts).")
@@ -196,7 +208,7 @@ class AccountInvoice(models.Model):
         }
 
     @api.model
-    def energy_values_from_bill(self, contract, bill, run=None):
+    def _energy_values_from_bill(self, contract, bill, run=None):
         """``account.invoice`` values of a core ``Bill`` of ``contract``: a customer invoice,
         or a credit note (lines negated) when the bill's total is negative (a true-up
         giving back more than the period costs)."""
@@ -226,7 +238,7 @@ class AccountInvoice(models.Model):
         return values
 
     @api.model
-    def energy_values_from_purchase(self, contract, invoice):
+    def _energy_values_from_purchase(self, contract, invoice):
         """``account.invoice`` values (vendor bill, self-billing) of a core
         ``PurchaseInvoice`` of a purchase contract."""
         company = contract.company_id

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class AccountInvoiceLine(models.Model):
@@ -21,6 +22,16 @@ class AccountInvoiceLine(models.Model):
     energy_true_up = fields.Boolean(string="True-up", readonly=True)
     energy_amount = fields.Float(string="Core amount", digits=(16, 2), readonly=True,
                                  help="Amount of the core's bill line, rounded once.")
+
+    @api.multi
+    def write(self, values):
+        """The core's figures of a line of an issued invoice never change (see
+        ``account.invoice.write``)."""
+        frozen = [name for name in values if name.startswith("energy_")]
+        if frozen and self.filtered(lambda l: l.invoice_id.state not in (False, "draft")):
+            raise UserError(_("A validated invoice's energy lines can no longer change "
+                              "(%s).") % ", ".join(sorted(frozen)))
+        return super(AccountInvoiceLine, self).write(values)
 
     @api.one
     @api.depends('price_unit', 'discount', 'invoice_line_tax_ids', 'quantity',

@@ -2,17 +2,21 @@
 """A billing run: one month, one company, every active supply contract -> draft invoices.
 
 ``action_start`` lists the contracts to bill (one ``enercoop.billing.run.line`` each); the
-work then goes batch by batch (``process_batch``), each batch committed on its own by the
+work then goes batch by batch (``_process_batch``), each batch committed on its own by the
 scheduled action, so thousands of contracts never hit a request timeout and the progress
 shows as it goes. A contract the core cannot bill (``MissingRateError``, a missing index ...)
 is logged on its line with the core's message; the others go on.
+
+Rights: the ORM's. A run bills with the rights of whoever runs it: energy users who
+also hold invoicing rights (``account.group_account_invoice``); the contracts, readings and
+invoices read or written are those the user's access rights and record rules allow.
 """
 import datetime as dt
 import logging
 import time
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from enercoop_core.billing.engine import bill_contract
 from enercoop_core.errors import EnercoopError
@@ -95,16 +99,26 @@ class BillingRun(models.Model):
         self.ensure_one()
         start, end = adapter.period_bounds(self.period)
         last_day = fields.Date.to_string(end - dt.timedelta(days=1))
-        return self.env["enercoop.supply.contract"].sudo().search([
+        return self.env["enercoop.supply.contract"].search([
             ("company_id", "=", self.company_id.id),
             ("state", "in", ("active", "terminated")),
             ("date_start", "<=", last_day),
             "|", ("date_end", "=", False), ("date_end", ">=", fields.Date.to_string(start)),
         ], order="id")
 
+    @api.model
+    def _check_invoicing_rights(self):
+        """Billing creates customer invoices: only for users with invoicing rights (the
+        scheduled batches then bill as the superuser what such a user started)."""
+        if not self.env["account.invoice"].check_access_rights("create",
+                                                                raise_exception=False):
+            raise AccessError(_("Billing runs create invoices: they need the invoicing "
+                                "rights (Accounting: Billing)."))
+
     @api.multi
     def action_start(self):
         """List the contracts to bill and hand the run to the scheduled batches."""
+        self._check_invoicing_rights()
         for run in self:
             if run.state != "draft":
                 continue
@@ -113,7 +127,7 @@ class BillingRun(models.Model):
             except EnercoopError as error:
                 raise UserError(str(error))
             contracts = run._contracts_to_bill()
-            already = self.env["account.invoice"].sudo().search([
+            already = self.env["account.invoice"].search([
                 ("energy_contract_id", "in", contracts.ids),
                 ("state", "!=", "cancel"),
                 ("energy_period_start", ">=", fields.Date.to_string(
@@ -130,22 +144,25 @@ class BillingRun(models.Model):
     @api.multi
     def action_process_batch(self):
         """Bill the next batch of contracts of each run (the button of the form)."""
+        self._check_invoicing_rights()
         for run in self:
-            run.process_batch()
+            run._process_batch()
         return True
 
     @api.multi
     def action_run_all(self):
         """Bill every remaining contract now, in batches, within this transaction."""
+        self._check_invoicing_rights()
         for run in self:
             if run.state == "draft":
                 run.action_start()
             while run.state == "running":
-                run.process_batch()
+                run._process_batch()
         return True
 
     @api.multi
     def action_cancel(self):
+        self._check_invoicing_rights()
         for run in self:
             if run.invoice_ids.filtered(lambda inv: inv.state not in ("draft", "cancel")):
                 raise UserError(_("Run %s has validated invoices: cancel them first.")
@@ -160,7 +177,7 @@ class BillingRun(models.Model):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
 
     @api.multi
-    def process_batch(self, size=None):
+    def _process_batch(self, size=None):
         """Bill the next ``size`` (default ``batch_size``) pending contracts of the run."""
         self.ensure_one()
         if self.state != "running":
@@ -192,13 +209,13 @@ class BillingRun(models.Model):
         points = contracts.mapped("delivery_point_id")
         readings = adapter.readings_by_point(self.env, points, direction="withdrawal")
         priors = {}
-        for invoice in self.env["account.invoice"].sudo().search([
+        for invoice in self.env["account.invoice"].search([
                 ("energy_contract_id", "in", contracts.ids), ("state", "!=", "cancel"),
                 ("energy_period_end", "<", fields.Date.to_string(start))],
                 order="energy_period_start"):
             priors.setdefault(invoice.energy_contract_id.id, []).append(
                 adapter.bill_from_invoice(invoice))
-        Invoice = self.env["account.invoice"].sudo().with_context(
+        Invoice = self.env["account.invoice"].with_context(
             energy_tax_cache={}, energy_product_cache={}, mail_notrack=True,
             tracking_disable=True, mail_create_nolog=True)
         for line in lines:
@@ -209,7 +226,7 @@ class BillingRun(models.Model):
                         adapter.contract_versions(contract),
                         readings.get(contract.delivery_point_id.id, []), start, end, rates,
                         prior_bills=priors.get(contract.id, ()))
-                    values = Invoice.energy_values_from_bill(contract, bill, self)
+                    values = Invoice._energy_values_from_bill(contract, bill, self)
                     invoice = Invoice.create(values)
                     line.write({"state": "billed", "invoice_id": invoice.id,
                                 "amount_total": float(bill.total), "message": False})
@@ -220,16 +237,18 @@ class BillingRun(models.Model):
 
     # ------------------------------------------------------------------ set-up
     @api.model
-    def ensure_accounting(self, company_ids):
+    def _ensure_accounting(self, company_ids):
         """Install the French chart of accounts (taxes, journals) in each company that has
-        none yet, so that it can invoice (a regional cooperative created after l10n_fr)."""
+        none yet, so that it can invoice (a regional cooperative created after l10n_fr).
+        Not public: the demo data call it; in production the administrator installs the
+        chart (Settings > Accounting)."""
         template = self.env.ref("l10n_fr.l10n_fr_pcg_chart_template", raise_if_not_found=False)
         if not template:
             return False
         for company in self.env["res.company"].browse(company_ids):
             if company.chart_template_id:
                 continue
-            wizard = self.env["wizard.multi.charts.accounts"].sudo().create({
+            wizard = self.env["wizard.multi.charts.accounts"].create({
                 "company_id": company.id, "chart_template_id": template.id,
                 "code_digits": template.code_digits,
                 "transfer_account_id": template.transfer_account_id.id,
@@ -244,7 +263,7 @@ class BillingRun(models.Model):
     def _demo_bill(self, periods):
         """Demo data: bill ``periods`` in order for the companies with supply contracts."""
         companies = self.env["enercoop.supply.contract"].search([]).mapped("company_id")
-        self.ensure_accounting(companies.ids)
+        self._ensure_accounting(companies.ids)
         for period in periods:
             for company in companies:
                 self.create({"period": period, "company_id": company.id}).action_run_all()
@@ -258,7 +277,7 @@ class BillingRun(models.Model):
         deadline = time.time() + time_budget
         for run in self.search([("state", "=", "running")], order="id"):
             while run.state == "running" and time.time() < deadline:
-                run.process_batch()
+                run._process_batch()
                 if not tools.config["test_enable"]:
                     self.env.cr.commit()
             if time.time() >= deadline:
@@ -268,6 +287,9 @@ class BillingRun(models.Model):
     @api.multi
     def action_view_invoices(self):
         self.ensure_one()
+        # an action built from the id only: say no to a record the user may not read
+        self.check_access_rights("read")
+        self.check_access_rule("read")
         action = self.env.ref("account.action_invoice_tree1").read()[0]
         action["domain"] = [("billing_run_id", "=", self.id)]
         action["context"] = {"type": "out_invoice"}

@@ -88,6 +88,9 @@ class DeliveryPoint(models.Model):
     @api.multi
     def action_view_readings(self):
         self.ensure_one()
+        # an action built from the id only: say no to a record the user may not read
+        self.check_access_rights("read")
+        self.check_access_rule("read")
         action = self.env.ref("enercoop_energy.action_enercoop_meter_reading").read()[0]
         action["domain"] = [("delivery_point_id", "=", self.id)]
         action["context"] = {"default_delivery_point_id": self.id}

@@ -21,12 +21,18 @@ from enercoop_core.tariffs.turpe import FTA_CLASSES
 _logger = logging.getLogger(__name__)
 
 XSD_PARAM = "enercoop_energy.xsd_dir"
+FOLDER_PARAM = "enercoop_energy.flow_folder"  # root of the companies' flow folders
 STATES = [("imported", "Imported"), ("partially", "Partially imported"),
           ("rejected", "Rejected")]
 SOURCES = [("upload", "Upload"), ("folder", "Folder"), ("demo", "Demo data")]
 DEMO_FLOWS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                               "demo", "flows")
 CHUNK = 1000  # rows per INSERT statement / keys per look-up query
+
+
+def _inside(path, folder):
+    """Whether the resolved ``path`` is ``folder`` or lies under it (both resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def local_day(instant):
@@ -95,8 +101,10 @@ class FlowFile(models.Model):
                                  default=lambda self: self.env.user.company_id)
 
     # ------------------------------------------------------------------ entry points
+    # None of these is public (RPC): the upload wizard and the scheduled action call them.
+    # A method that reads a server path must never be callable with a caller's path.
     @api.model
-    def import_files(self, files, key=None, iv=None, company=None, source="upload"):
+    def _import_files(self, files, key=None, iv=None, company=None, source="upload"):
         """Import ``files`` = [(file name, bytes)]; return the flow file records.
 
         Each file is imported in its own savepoint: a file that breaks never takes the
@@ -114,18 +122,20 @@ class FlowFile(models.Model):
         return result
 
     @api.model
-    def import_paths(self, paths, key=None, iv=None, company=None, source="folder"):
+    def _import_paths(self, paths, key=None, iv=None, company=None, source="folder"):
+        """Import the server files ``paths`` (paths chosen by the code, never by a user:
+        the bundled demo flows, the files of the configured folder)."""
         files = []
         for path in paths:
             with open(path, "rb") as handle:
                 files.append((os.path.basename(path), handle.read()))
-        return self.import_files(files, key=key, iv=iv, company=company, source=source)
+        return self._import_files(files, key=key, iv=iv, company=company, source=source)
 
     @api.model
     def _demo_import_core_flows(self):
         """Demo data: import the flow files bundled with enercoop_core (read through it)."""
         from enercoop_core.demo import flow_files
-        return self.import_paths(flow_files(), source="demo")
+        return self._import_paths(flow_files(), source="demo")
 
     @api.model
     def _demo_import_addon_flows(self):
@@ -133,24 +143,63 @@ class FlowFile(models.Model):
         ``demo/make_demo_flows.py``) in name order: C15, F15, R15, R50."""
         paths = sorted(os.path.join(DEMO_FLOWS_DIR, name) for name in os.listdir(DEMO_FLOWS_DIR)
                        if name.lower().endswith((".xml", ".zip")))
-        return self.import_paths(paths, source="demo")
+        return self._import_paths(paths, source="demo")
+
+    @api.model
+    def _flow_root(self):
+        """The resolved folder under which every flow folder lies (system parameter
+        ``enercoop_energy.flow_folder``, which only administrators may write); None when
+        not configured."""
+        # sudo: ir.config_parameter is readable by administrators only; this value is a
+        # folder name, not a secret, read by the scheduled action
+        root = self.env["ir.config_parameter"].sudo().get_param(FOLDER_PARAM)
+        return os.path.realpath(root) if root else None
+
+    @api.model
+    def _company_folder(self, company, root):
+        """The resolved flow folder of ``company`` (its ``enercoop_flow_folder``, relative
+        to ``root`` or absolute), or None when it lies outside ``root``."""
+        folder = os.path.realpath(os.path.join(root, company.enercoop_flow_folder))
+        return folder if _inside(folder, root) else None
 
     @api.model
     def _cron_import_folder(self):
         """Scheduled action: import the files dropped in each company's flow folder and
-        move each one to ``processed/`` (or ``rejected/`` when nothing could be used)."""
+        move each one to ``processed/`` (or ``rejected/`` when nothing could be used).
+
+        Only files inside the configured root folder are read: every path is resolved
+        (``realpath``) and a folder or file outside the root (through ``..`` or a symbolic
+        link) is refused and logged."""
+        root = self._flow_root()
+        if not root or not os.path.isdir(root):
+            if root:
+                _logger.warning("flow root folder %s does not exist", root)
+            return self.browse()
+        # sudo: the scheduled action runs for every company (it runs as the superuser
+        # anyway; this keeps it right when started by hand by an administrator)
         companies = self.env["res.company"].sudo().search([("enercoop_flow_folder", "!=", False)])
         done = self.browse()
         for company in companies:
-            folder = company.enercoop_flow_folder
+            folder = self._company_folder(company, root)
+            if not folder:
+                _logger.warning("flow folder %s of %s is outside %s: refused",
+                                company.enercoop_flow_folder, company.name, root)
+                continue
             if not os.path.isdir(folder):
                 _logger.warning("flow folder %s of %s does not exist", folder, company.name)
                 continue
             for entry in sorted(os.listdir(folder)):
                 path = os.path.join(folder, entry)
-                if entry.startswith(".") or not os.path.isfile(path):
+                if entry.startswith(".") or os.path.islink(path) or not os.path.isfile(path):
+                    if os.path.islink(path):
+                        _logger.warning("flow folder %s: symbolic link %s refused", folder,
+                                        entry)
                     continue
-                flow_file = self.sudo().import_paths([path], company=company, source="folder")
+                if not _inside(os.path.realpath(path), folder):
+                    continue
+                # sudo: same as above, the scheduled action imports for each company
+                flow_file = self.sudo()._import_paths([path], company=company,
+                                                      source="folder")
                 done |= flow_file
                 target = os.path.join(
                     folder, "rejected" if flow_file.state == "rejected" else "processed")
@@ -203,6 +252,8 @@ class FlowFile(models.Model):
             state = "partially"
         else:
             state = "rejected"
+        # sudo: the file's rejections are replaced at each import; users may not delete
+        # rejections by hand (no unlink right), the import may
         self.rejection_ids.sudo().unlink()
         self.write({
             "kind": ", ".join(kinds), "version": ", ".join(versions),
@@ -218,6 +269,7 @@ class FlowFile(models.Model):
     def _process(self, path, key, iv):
         """Parse ``path`` with the core and write its records; return the counts."""
         self.ensure_one()
+        # sudo: system parameters are readable by administrators only; a folder name
         xsd_dir = self.env["ir.config_parameter"].sudo().get_param(XSD_PARAM) or None
         run = flows.parse([path], key=key or None, iv=iv or None, xsd_dir=xsd_dir)
         buckets = {"index_reading": [], "contract_event": [], "network_invoice_line": [],
@@ -527,13 +579,13 @@ class FlowFile(models.Model):
             if not contract:
                 return _("event %s: no supply contract to activate on PRM %s") % (
                     code, point.prm)
-            contract.action_activate(date=day)
+            contract._activate(day)
         elif effect == "terminate":
             contract = contracts.filtered(lambda c: c.state == "active")[:1]
             if not contract:
                 return _("event %s: no active supply contract on PRM %s") % (code, point.prm)
             last_day = fields.Date.from_string(day) - dt.timedelta(days=1)
-            contract.action_terminate(date=fields.Date.to_string(
+            contract._terminate(fields.Date.to_string(
                 max(last_day, fields.Date.from_string(contract.date_start))))
         else:
             contract = contracts.filtered(lambda c: c.state == "active")[:1]
@@ -560,6 +612,6 @@ class FlowFile(models.Model):
         """Import the stored file again (after adding missing delivery points, say)."""
         for flow_file in self.filtered("attachment_id"):
             data = base64.b64decode(flow_file.attachment_id.datas)
-            self.import_files([(flow_file.name, data)], company=flow_file.company_id,
+            self._import_files([(flow_file.name, data)], company=flow_file.company_id,
                               source=flow_file.source)
         return True

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class InvoiceEnergyDetail(models.Model):
@@ -19,3 +20,33 @@ class InvoiceEnergyDetail(models.Model):
     end_index_kwh = fields.Float(string="End index (kWh)", digits=(16, 3))
     consumption_kwh = fields.Float(string="Energy (kWh)", digits=(16, 3))
     estimated = fields.Boolean(string="Estimated")
+
+    @api.multi
+    def _check_invoice_draft(self):
+        """What an issued invoice shows is frozen: its energy detail changes only while
+        the invoice is a draft, for everyone (the superuser included)."""
+        issued = self.mapped("invoice_id").filtered(lambda inv: inv.state != "draft")
+        if issued:
+            raise UserError(_("Invoice %s is validated: its energy detail can no longer "
+                              "change (cancel the invoice, or issue a credit note).")
+                            % ", ".join(issued.mapped(lambda inv: inv.number or inv.name or
+                                                      str(inv.id))))
+
+    @api.model
+    def create(self, values):
+        detail = super(InvoiceEnergyDetail, self).create(values)
+        detail._check_invoice_draft()
+        return detail
+
+    @api.multi
+    def write(self, values):
+        self._check_invoice_draft()
+        result = super(InvoiceEnergyDetail, self).write(values)
+        if "invoice_id" in values:
+            self._check_invoice_draft()
+        return result
+
+    @api.multi
+    def unlink(self):
+        self._check_invoice_draft()
+        return super(InvoiceEnergyDetail, self).unlink()

@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import json
+import datetime as dt
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .delivery_point import DIRECTIONS
 
@@ -63,7 +64,48 @@ class MeterReading(models.Model):
     ]
 
     @api.multi
-    def to_core_records(self):
+    def _issued_invoices(self):
+        """The validated (open or paid) energy invoices of these readings' delivery points
+        whose billed period holds a reading's day: from the period's first day to the day
+        after its last (the end index is read on that day)."""
+        # sudo: the freeze holds for everyone, also for a user who may not read the
+        # invoices (what decides is the invoice's state, not the reader's rights)
+        Invoice = self.env["account.invoice"].sudo()
+        found = Invoice.browse()
+        for reading in self.filtered("delivery_point_id"):
+            day_before = fields.Date.to_string(
+                fields.Date.from_string(reading.date) - dt.timedelta(days=1))
+            found |= Invoice.search([
+                ("delivery_point_id", "=", reading.delivery_point_id.id),
+                ("state", "in", ("open", "paid")),
+                ("energy_period_start", "<=", reading.date),
+                ("energy_period_end", ">=", day_before)])
+        return found
+
+    @api.multi
+    def _check_not_invoiced(self):
+        issued = self._issued_invoices()
+        if issued:
+            raise UserError(_("These readings are shown on validated invoices (%s): they "
+                              "can no longer change. Import a corrected reading instead: "
+                              "the next bill trues it up.")
+                            % ", ".join(issued.mapped(lambda inv: inv.number or str(inv.id))))
+
+    @api.multi
+    def write(self, values):
+        self._check_not_invoiced()
+        result = super(MeterReading, self).write(values)
+        if {"date", "delivery_point_id"} & set(values):
+            self._check_not_invoiced()
+        return result
+
+    @api.multi
+    def unlink(self):
+        self._check_not_invoiced()
+        return super(MeterReading, self).unlink()
+
+    @api.multi
+    def _to_core_records(self):
         """The flow ``index_reading`` records these rows came from, as the flows engine
         gave them (registers regrouped), ready for ``billing.readings.from_records``."""
         records = {}

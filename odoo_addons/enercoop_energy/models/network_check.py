@@ -74,7 +74,7 @@ class NetworkCheck(models.Model):
         readings = [r for found in adapter.readings_by_point(
             self.env, points, direction="withdrawal").values() for r in found]
         try:
-            report = check_network(versions, lines.to_core_records(),
+            report = check_network(versions, lines._to_core_records(),
                                    adapter.load_rates(self.env), start, end, readings)
         except EnercoopError as error:
             raise UserError(str(error))

@@ -48,6 +48,6 @@ class NetworkInvoiceLine(models.Model):
     ]
 
     @api.multi
-    def to_core_records(self):
+    def _to_core_records(self):
         """The ``network_invoice_line`` records for ``billing.network_check``."""
         return [json.loads(line.record_json) for line in self if line.record_json]

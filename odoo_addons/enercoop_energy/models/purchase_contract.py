@@ -3,7 +3,7 @@
 
 The bill is the core's ``purchase_invoice`` (injection readings x purchase grid x index,
 VAT by the producer's regime) written as an ``in_invoice`` by ``account.invoice``'s
-``energy_values_from_purchase``.
+``_energy_values_from_purchase``.
 """
 import datetime as dt
 
@@ -102,7 +102,7 @@ class PurchaseContract(models.Model):
             vat_regime=self.vat_regime, producer_vat_number=self.partner_id.vat or "")
 
     @api.multi
-    def create_self_billing(self, period):
+    def _create_self_billing(self, period):
         """Draft vendor bills (self-billing) of ``period`` (YYYY-MM) for these contracts.
 
         Returns (invoices, problems [(contract, message)]): a contract the core cannot bill
@@ -127,7 +127,7 @@ class PurchaseContract(models.Model):
                                             readings.get(contract.delivery_point_id.id, []),
                                             start, end, tariffs)
                     invoices |= Invoice.create(
-                        Invoice.energy_values_from_purchase(contract, core))
+                        Invoice._energy_values_from_purchase(contract, core))
             except (EnercoopError, UserError) as error:
                 problems.append((contract, error.name if isinstance(error, UserError)
                                  else str(error)))
@@ -138,5 +138,5 @@ class PurchaseContract(models.Model):
         """Demo data: the self-billing of ``period`` for every active purchase contract."""
         contracts = self.search([("state", "=", "active")])
         for company in contracts.mapped("company_id"):
-            contracts.filtered(lambda c: c.company_id == company).create_self_billing(period)
+            contracts.filtered(lambda c: c.company_id == company)._create_self_billing(period)
         return True

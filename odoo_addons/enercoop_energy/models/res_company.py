@@ -11,6 +11,8 @@ class ResCompany(models.Model):
              "(the 'company' column, e.g. coop-idf).")
     enercoop_flow_folder = fields.Char(
         string="Flow import folder",
-        help="Folder of the server where Enedis flow files are dropped; the scheduled "
-             "import reads it and moves each processed file to its 'processed' "
-             "(or 'rejected') sub-folder.")
+        groups="base.group_system",
+        help="Folder of the server where Enedis flow files are dropped, inside the root "
+             "folder of the system parameter enercoop_energy.flow_folder (a folder "
+             "outside it is refused); the scheduled import reads it and moves each "
+             "processed file to its 'processed' (or 'rejected') sub-folder.")

@@ -62,6 +62,7 @@ class SupplyContract(models.Model):
     @api.model
     def _offers_path(self):
         """Path of the offers grid (system parameter enercoop_energy.offers_file)."""
+        # sudo: system parameters are readable by administrators only; a file name
         return (self.env["ir.config_parameter"].sudo().get_param(OFFERS_PARAM)
                 or DEFAULT_OFFERS_FILE)
 
@@ -92,8 +93,23 @@ class SupplyContract(models.Model):
                 raise UserError(_("The end date of %s is before its start date.")
                                 % contract.name)
 
+    # Buttons: the web client calls them with the record ids and its context only (in
+    # Odoo 11 the context comes as a positional argument), so they take no argument; the
+    # dates are the contract's own (start date on the form, end date or today).
     @api.multi
-    def action_activate(self, date=None):
+    def action_activate(self):
+        """Button "Activate": the contract runs from its start date."""
+        return self._activate()
+
+    @api.multi
+    def action_terminate(self):
+        """Button "Terminate": the contract ends on its end date, else today."""
+        return self._terminate()
+
+    @api.multi
+    def _activate(self, date=None):
+        """Activate from ``date`` (ISO day; default: the contract's start date), as a C15
+        event does."""
         for contract in self:
             if contract.state == "active":
                 continue
@@ -104,7 +120,9 @@ class SupplyContract(models.Model):
         return True
 
     @api.multi
-    def action_terminate(self, date=None):
+    def _terminate(self, date=None):
+        """Terminate on ``date`` (ISO day, the last day supplied; default: the end date
+        already set, else today)."""
         for contract in self:
             if contract.state == "terminated":
                 continue

@@ -9,3 +9,4 @@ from . import test_billing_security
 from . import test_flow_import
 from . import test_supply_contract
 from . import test_energy_security
+from . import test_access

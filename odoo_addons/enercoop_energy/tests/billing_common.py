@@ -89,7 +89,7 @@ class BillingCase(EnercoopCase):
             "state": "active", "company_id": point.company_id.id})
 
     def import_flows(self, company=None):
-        return self.env["enercoop.flow.file"].import_paths(
+        return self.env["enercoop.flow.file"]._import_paths(
             self.flow_paths, company=company or self.company, source="upload")
 
     def core_readings(self, prm):

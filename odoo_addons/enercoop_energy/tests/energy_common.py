@@ -89,7 +89,7 @@ class EnergyCase(EnercoopCase):
         return self.Contract.create(values)
 
     def import_files(self, files, company=None):
-        return self.FlowFile.import_files(files, company=company or self.company)
+        return self.FlowFile._import_files(files, company=company or self.company)
 
     def create_company_user(self, login, company, groups=(USER,)):
         user = self.create_user(login, list(groups))

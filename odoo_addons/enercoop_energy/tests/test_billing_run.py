@@ -114,7 +114,7 @@ class TestBillingRun(BillingCase):
                                         ("2025-10-01T00:00:00+02:00", 13000),
                                         ("2025-12-01T00:00:00+01:00", 13100)]))
         self.flow_paths.append(path)
-        self.assertEqual(self.env["enercoop.flow.file"].import_paths(
+        self.assertEqual(self.env["enercoop.flow.file"]._import_paths(
             [path], company=self.company).state, "imported")
 
         # October, estimated from September: 3,000 kWh / 30 days x 31 days = 3,100 kWh
@@ -161,7 +161,7 @@ class TestBillingRun(BillingCase):
         self.assertEqual(len(mine), 3)
         total = run.contract_count
         self.assertEqual(run.pending_count, total)
-        self.assertEqual(run.process_batch(), 1)
+        self.assertEqual(run._process_batch(), 1)
         run.invalidate_cache()
         self.assertEqual(run.pending_count, total - 1)
         self.assertAlmostEqual(run.progress, 100.0 / total)

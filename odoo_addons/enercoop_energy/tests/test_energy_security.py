@@ -58,7 +58,7 @@ class TestEnergySecurity(EnergyCase):
             self.assertTrue(any("child_of" in (r.domain_force or "") for r in rules), model)
 
     def test_regional_user_imports_into_its_company(self):
-        flow_file = self.env["enercoop.flow.file"].sudo(self.north_user).import_files(
+        flow_file = self.env["enercoop.flow.file"].sudo(self.north_user)._import_files(
             [demo_flow("R15_COOPDEMO_20251001")])
         self.assertEqual(flow_file.company_id, self.north)
         self.assertEqual(set(flow_file.reading_ids.mapped("prm")), {"30001000000001"})

@@ -67,7 +67,7 @@ class TestFlowImport(EnergyCase):
         self.assertEqual(first.delivery_point_id, self.points[first.prm])
         self.assertAlmostEqual(first.value_kwh, first.value_wh / 1000.0)
         # the rows give back records the core's reading adapter accepts unchanged
-        again = from_records(rows.to_core_records())
+        again = from_records(rows._to_core_records())
         self.assertEqual({(r.prm, r.day, r.registers) for r in again},
                          {(r.prm, r.day, r.registers) for r in readings})
         # injection registers of the producers are kept with their direction
@@ -151,9 +151,12 @@ class TestFlowImport(EnergyCase):
         self.assertEqual(len(set(archive.reading_ids.mapped("date"))), 2)
 
     def test_scheduled_import_reads_the_folder_and_moves_files(self):
-        folder = tempfile.mkdtemp()
+        root = tempfile.mkdtemp()
         try:
-            self.company.enercoop_flow_folder = folder
+            self.env["ir.config_parameter"].set_param("enercoop_energy.flow_folder", root)
+            self.company.enercoop_flow_folder = "test-coop"
+            folder = os.path.join(root, "test-coop")
+            os.makedirs(folder)
             with open(os.path.join(folder, self.october[0]), "wb") as handle:
                 handle.write(self.october[1])
             with open(os.path.join(folder, "junk.xml"), "wb") as handle:
@@ -166,8 +169,46 @@ class TestFlowImport(EnergyCase):
             self.assertFalse([f for f in os.listdir(folder)
                               if os.path.isfile(os.path.join(folder, f))])
         finally:
-            shutil.rmtree(folder)
+            shutil.rmtree(root)
 
+    def test_scheduled_import_stays_inside_the_configured_folder(self):
+        # a company folder outside the root (absolute, through "..") is refused, and so
+        # is a symbolic link in the folder pointing at a server file
+        root, outside = tempfile.mkdtemp(), tempfile.mkdtemp()
+        try:
+            secret = os.path.join(outside, "odoo.conf")
+            with open(secret, "wb") as handle:
+                handle.write(self.october[1])  # importable content: only the path refuses
+            self.env["ir.config_parameter"].set_param("enercoop_energy.flow_folder", root)
+            for folder in (outside, os.path.join(root, "..", os.path.basename(outside))):
+                self.company.enercoop_flow_folder = folder
+                done = self.FlowFile._cron_import_folder()
+                self.assertFalse(done.filtered(lambda f: f.company_id == self.company))
+            self.assertTrue(os.path.isfile(secret))
+            self.company.enercoop_flow_folder = "coop"
+            os.makedirs(os.path.join(root, "coop"))
+            os.symlink(secret, os.path.join(root, "coop", "R15_link.xml"))
+            done = self.FlowFile._cron_import_folder()
+            self.assertFalse(done.filtered(lambda f: f.company_id == self.company))
+            self.assertTrue(os.path.islink(os.path.join(root, "coop", "R15_link.xml")))
+            # no root configured: nothing is read at all
+            self.env["ir.config_parameter"].set_param("enercoop_energy.flow_folder", False)
+            self.company.enercoop_flow_folder = outside
+            self.assertFalse(self.FlowFile._cron_import_folder())
+        finally:
+            shutil.rmtree(root)
+            shutil.rmtree(outside)
+
+    def test_server_paths_are_not_reachable_by_rpc(self):
+        # every method reading a server path is private: XML-RPC refuses it, whoever calls
+        from odoo.exceptions import AccessError
+        user = self.create_company_user("flow_rpc_user", self.company)
+        for method in ("_import_paths", "_import_files", "_cron_import_folder"):
+            with self.assertRaises(AccessError):
+                self.rpc(user, "enercoop.flow.file", method, ["/etc/passwd"])
+        for method in ("import_paths", "import_files"):
+            with self.assertRaises(AttributeError):
+                self.rpc(user, "enercoop.flow.file", method, ["/etc/passwd"])
     def test_bulk_rows_are_those_of_the_orm_path_with_the_orm_fields(self):
         # the import writes register rows by chunked SQL INSERT: the same rows as one ORM
         # create per row (the earlier path, still there behind a context key), and the
@@ -176,8 +217,8 @@ class TestFlowImport(EnergyCase):
         other = self.create_company("Other cooperative")
         for prm in DEMO_PRMS:
             self.create_point(prm, company=other)
-        bulk = self.FlowFile.sudo(user).import_files([self.october], company=self.company)
-        orm = self.FlowFile.with_context(flow_import_orm=True).import_files(
+        bulk = self.FlowFile.sudo(user)._import_files([self.october], company=self.company)
+        orm = self.FlowFile.with_context(flow_import_orm=True)._import_files(
             [self.october], company=other)
         self.assertEqual((bulk.new_count, bulk.known_count), (orm.new_count, orm.known_count))
         bulk_rows = self.Reading.search([("flow_file_id", "=", bulk.id)], order="key")

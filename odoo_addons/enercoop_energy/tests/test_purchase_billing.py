@@ -27,7 +27,7 @@ class TestPurchaseBilling(BillingCase):
         self.import_flows()
 
     def test_vendor_bill_equals_core_purchase_invoice(self):
-        invoices, problems = self.contract.create_self_billing("2025-10")
+        invoices, problems = self.contract._create_self_billing("2025-10")
         self.assertEqual(problems, [])
         self.assertEqual(len(invoices), 1)
         bill = invoices
@@ -48,20 +48,47 @@ class TestPurchaseBilling(BillingCase):
         self.assertEqual(sum(bill.energy_detail_ids.mapped("consumption_kwh")) * 1000,
                          sum(core.injection_wh.values()))
         # a second call does not bill the month twice
-        again, _problems = self.contract.create_self_billing("2025-10")
+        again, _problems = self.contract._create_self_billing("2025-10")
         self.assertEqual(again, bill)
 
     def test_franchise_producer_has_no_vat(self):
         self.contract.write({"vat_regime": "franchise", "tariff_code": "pv-flat",
                              "index_code": False})
-        invoices, problems = self.contract.create_self_billing("2025-10")
+        invoices, problems = self.contract._create_self_billing("2025-10")
         self.assertEqual(problems, [])
         self.assertFalse(invoices.tax_line_ids)
         self.assertEqual(invoices.amount_tax, 0.0)
         self.assertIn("293 B", invoices.energy_mentions)
 
     def test_missing_index_is_reported(self):
-        invoices, problems = self.contract.create_self_billing("2026-03")
+        invoices, problems = self.contract._create_self_billing("2026-03")
         self.assertFalse(invoices)
         self.assertEqual(len(problems), 1)
         self.assertIn("no injection index", problems[0][1])
+
+    def test_wizard_bills_the_selected_contracts_or_all_from_the_menu(self):
+        # a second active contract of the company, not ticked in the list
+        point = self.create_point(PRMS["30002000000002"], kva=36, direction="injection",
+                                  partner=self.producer)
+        installation = self.env["enercoop.production.installation"].create({
+            "name": "Moulin test 2", "partner_id": self.producer.id, "technology": "hydro",
+            "capacity_kw": 100, "delivery_point_id": point.id})
+        other = self.env["enercoop.purchase.contract"].create({
+            "name": "P-TEST-2", "installation_id": installation.id,
+            "tariff_code": "hydro-2024", "index_code": "coop-index", "vat_regime": "liable",
+            "date_start": "2024-01-01", "state": "active"})
+        Wizard = self.env["enercoop.purchase.billing.wizard"]
+        ticked = Wizard.with_context(active_model="enercoop.purchase.contract",
+                                     active_ids=self.contract.ids).create({"period": "2025-10"})
+        self.assertEqual(ticked.contract_ids, self.contract)
+        ticked.action_bill()
+        self.contract.invalidate_cache()
+        self.assertTrue(self.contract.invoice_ids)
+        self.assertFalse(other.invoice_ids)
+        # from the menu (no selection): every active contract of the company
+        everyone = Wizard.create({"period": "2025-10"})
+        self.assertFalse(everyone.contract_ids)
+        everyone.action_bill()
+        self.contract.invalidate_cache()
+        self.assertTrue(other.invoice_ids)
+        self.assertEqual(len(self.contract.invoice_ids), 1, "billed once per period")

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import psycopg2
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 from odoo.tools import mute_logger
@@ -50,6 +51,26 @@ class TestSupplyContract(EnergyCase):
         # the creation value, then each move
         self.assertEqual(sorted(tracked.mapped("new_value_char")),
                          ["Active", "Draft", "Terminated"])
+
+    def test_buttons_called_as_the_web_client_calls_them(self):
+        # the web client's call_button passes [ids, context] as positional arguments
+        # (odoo/addons/web/controllers/main.py, DataSet.call_button): the context used to
+        # land in a "date" argument and break the UPDATE
+        user = self.create_company_user("contract.button.user", self.company)
+        contract = self.create_contract(self.create_point("30009000000004"),
+                                        date_start="2025-02-01")
+        context = {"lang": "fr_FR", "tz": "Europe/Paris", "uid": user.id,
+                   "active_id": contract.id, "active_ids": [contract.id]}
+        self.rpc(user, contract._name, "action_activate", [contract.id], context)
+        self.assertEqual((contract.state, contract.date_start, contract.date_end),
+                         ("active", "2025-02-01", False))
+        self.rpc(user, contract._name, "action_terminate", [contract.id], context)
+        self.assertEqual(contract.state, "terminated")
+        self.assertEqual(contract.date_end, fields.Date.context_today(contract))
+        self.rpc(user, contract._name, "action_draft", [contract.id], context)
+        self.assertEqual(contract.state, "draft")
+        contract.with_context(context).action_activate()
+        self.assertEqual(contract.state, "active")
 
     def test_c15_events_drive_the_contract(self):
         incoming = self.create_point("30009000000010", fta="BTINFCU4", subscribed_kva=6)

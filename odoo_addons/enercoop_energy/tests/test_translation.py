@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import os
+
 from odoo.tests import common
 
 from .common import SAME_IN_FRENCH, EnercoopCase, addon_po_path, read_po
@@ -28,3 +30,16 @@ class TestTranslation(EnercoopCase):
         labels = fr["res.partner"].fields_get(["role_consumer", "role_member"])
         self.assertEqual(labels["role_consumer"]["string"], "Consommateur")
         self.assertEqual(labels["role_member"]["string"], "Sociétaire")
+
+    def test_template_is_fresh_and_fully_translated(self):
+        # the .pot is regenerated from the code (scripts/i18n_export.sh): every field label
+        # of the addon is in it, and fr.po holds exactly its texts
+        po_path = addon_po_path(__file__)
+        pot = dict(read_po(os.path.join(os.path.dirname(po_path), "enercoop_energy.pot")))
+        self.assertEqual(set(pot), set(dict(read_po(po_path))))
+        data = self.env["ir.model.data"].search([("module", "=", "enercoop_energy"),
+                                                 ("model", "=", "ir.model.fields")])
+        labels = set(self.env["ir.model.fields"].browse(data.mapped("res_id")).mapped(
+            "field_description"))
+        self.assertGreater(len(labels), 100)
+        self.assertFalse(labels - set(pot), "labels missing from the .pot")

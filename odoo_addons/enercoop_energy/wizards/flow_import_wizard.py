@@ -41,10 +41,13 @@ class FlowImportWizard(models.TransientModel):
     @api.multi
     def action_import(self):
         self.ensure_one()
+        # a wizard is anyone's (no access rights on transient models): the flow files'
+        # rights decide, before anything is read
+        self.env["enercoop.flow.file"].check_access_rights("create")
         files = self._files()
         if not files:
             raise UserError(_("Choose at least one flow file."))
-        flow_files = self.env["enercoop.flow.file"].import_files(
+        flow_files = self.env["enercoop.flow.file"]._import_files(
             files, key=(self.key or "").strip() or None, iv=(self.iv or "").strip() or None,
             company=self.company_id, source="upload")
         self.attachment_ids.unlink()  # the flow files keep their own copy

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from enercoop_core.billing.batch import bill_batch
+from enercoop_core.billing.batch import Coded, bill_batch
 from enercoop_core.billing.engine import price_period
 from enercoop_core.billing.model import Contract, make_bill, round_cents
 from enercoop_core.tariffs.calendar import CLASS_NAMES
@@ -73,3 +73,30 @@ def test_vectorised_equals_per_contract(rates, rows):
             assert D(int(result.vat_by_rate[vat.rate][i])) / 100 == vat.amount
         for kind, amounts in result.by_kind.items():
             assert D(int(amounts[i])) / 100 == sum((l.amount for l in bill.lines if l.kind == kind), D(0))
+
+
+def test_coded_columns_give_the_same_figures_as_strings(rates):
+    # the same rows as strings and as integer codes into labels (a database's view)
+    fta = np.array(["BTINFCU4", "BTINFCUST", "BTINFCU4", "BTINFMUDT"])
+    offer = np.array(["QUATRE", "BASE", "BASE", "HPHC"])
+    scheme = np.array(["4", "1", "4", "2"])
+    company = np.array(["coop-idf", "coop-ara", "coop-ara", "coop-idf"])
+    kva = np.array([6, 9, 36, 12])
+    start = np.array(["2025-09-01", "2025-10-01", "2025-09-15", "2026-01-01"], dtype="datetime64[D]")
+    end = np.array(["2025-10-01", "2025-11-01", "2025-10-20", "2026-02-15"], dtype="datetime64[D]")
+    cons = np.zeros((4, len(CLASS_NAMES)), dtype=np.int64)
+    cons[0, 3:7] = [1000, 2000, 150000, 50000]
+    cons[1, 0] = 250000
+    cons[2, 3:7] = [0, 0, 333333, 111111]
+    cons[3, 1:3] = [400000, 200000]
+    plain = bill_batch(start, end, fta, kva, company, offer, scheme, cons, rates)
+    coded = bill_batch(start, end, Coded.of(fta), kva, Coded.of(company), Coded.of(offer),
+                       Coded.of(scheme), cons, rates)
+    assert (plain.total == coded.total).all() and (plain.total_vat == coded.total_vat).all()
+    for i in range(4):
+        c = Contract("C", "0" * 14, str(fta[i]), int(kva[i]), str(offer[i]),
+                     dt.date(2020, 1, 1), company=str(company[i]))
+        s, e = start[i].astype(dt.date), end[i].astype(dt.date)
+        used = {cl: int(cons[i, CLASS_NAMES.index(cl)]) for cl in SCHEME[str(scheme[i])]}
+        bill = make_bill(c, s, e, price_period([c], s, e, used, rates), False)
+        assert D(int(coded.total[i])) / 100 == bill.total

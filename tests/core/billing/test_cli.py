@@ -59,3 +59,57 @@ def test_demo_runs_flows_to_bills_and_purchases():
     assert "true-up of 2025-10" in done.stdout and "estimated" in done.stdout
     assert "P-0002" in done.stdout and "art. 293 B" in done.stdout
     assert "18 bills, 6 purchase invoices, 0 problems" in done.stdout
+
+
+def _files(tmp_path, readings):
+    contracts = tmp_path / "contracts.csv"
+    contracts.write_text("contract_id,prm,fta,kva,offer,company,start\n"
+                         "C1,12345678901234,BTINFCU4,6,BASE,coop-idf,2025-08-01\n",
+                         encoding="utf-8")
+    records = tmp_path / "readings.json"
+    records.write_text(json.dumps([
+        {"family": "index_reading", "prm": "12345678901234", "date": day, "nature": "real",
+         "key": day, "registers": [{"time_class": c, "measure_class": "1", "value": v,
+                                    "unit": "kWh"} for c, v in zip(("HPH", "HCH", "HPB", "HCB"),
+                                                                   values)]}
+        for day, values in readings]), encoding="utf-8")
+    return ["--contracts", str(contracts), "--offers", str(DEMO / "offers.csv"),
+            "--readings", str(records)]
+
+
+def test_bill_any_period_from_to(tmp_path):
+    # a move-out on 2025-10-17: --from 2025-09-01 --to 2025-10-16 (last day included)
+    files = _files(tmp_path, [("2025-09-01", (0, 0, 1000, 0)), ("2025-10-17", (0, 0, 1460, 0))])
+    done = run("bill", *files, "--from", "2025-09-01", "--to", "2025-10-16", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (bill,) = json.loads(done.stdout)
+    assert (bill["period_start"], bill["period_end"]) == ("2025-09-01", "2025-10-17")
+    lines = {}
+    for line in bill["lines"]:
+        lines.setdefault(line["code"], []).append(line)
+    # demo offer 13.00 EUR/month: September 13.00/30 = 0.43333333 x 30 = 12.9999999 -> 13.00,
+    # October 13.00/31 = 0.41935484 x 16 = 6.70967744 -> 6.71
+    assert [l["amount"] for l in lines["subscription"]] == ["13.00", "6.71"]
+    # 460 kWh x 0.1800 = 82.80; TURPE 7 CU4 HPB 1.66 c: 7.636 -> 7.64; accise 29.98 -> 13.79
+    assert [l["amount"] for l in lines["energy_BASE"]] == ["82.80"]
+    assert [l["amount"] for l in lines["turpe_c_HPB"]] == ["7.64"]
+    assert [l["amount"] for l in lines["accise"]] == ["13.79"]
+
+
+def test_bill_period_options_are_checked(tmp_path):
+    files = _files(tmp_path, [("2025-09-01", (0, 0, 1000, 0)), ("2025-10-01", (0, 0, 1100, 0))])
+    both = run("bill", *files, "--period", "2025-09", "--from", "2025-09-01", "--to", "2025-09-30")
+    assert both.returncode != 0 and "either --period or --from/--to" in both.stderr
+    half = run("bill", *files, "--from", "2025-09-01")
+    assert half.returncode != 0 and "--to" in half.stderr
+    bad = run("bill", *files, "--from", "2025-09-01", "--to", "30/09/2025")
+    assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_bill_held_for_review_is_not_written(tmp_path):
+    # an index going down with no digit count: held with its reason, exit status 1
+    files = _files(tmp_path, [("2025-09-01", (0, 0, 20000, 0)), ("2025-10-01", (0, 0, 165, 0))])
+    done = run("bill", *files, "--period", "2025-09", "--format", "json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout) == []
+    assert "held for review: C1:" in done.stderr and "no dial digit count" in done.stderr

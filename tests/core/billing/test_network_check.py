@@ -195,3 +195,20 @@ def test_f12_records_for_a_bt_over_36_kva_point():
     # HCE = HCB, credited: 2000 kWh x 1.52 c = 30.40, expected -30.40
     assert got["c_HCB"] == (D("-30.40"), D("-30.40"), True)
     assert report.ok
+
+
+def test_f12_overrun_duration_checked_against_cmdps_alpha():
+    # F12 guide v1.14.2 annexe 7.6.7: VDDE 'Durée de dépassement' (code récapitulatif CMDPS);
+    # TURPE 7 brochure p.15: CMDPS = 12.41 EUR x h. 2.5 h -> 31.025 -> 31.03 (half-up)
+    contracts = read_contracts(DEMO / "contracts.csv")  # C-0006: BTSUPCU4, 60 kVA
+    record = {"family": "network_invoice_line", "flow": "F12", "category": "network",
+              "prm": "30001000000006", "invoice_number": "F12-2", "vat_rate": "20",
+              "item_id": "VDDE", "label": "Durée de dépassement", "nature_code": "CMDPS",
+              "start": "2025-09-01", "end": "2025-09-30", "quantity": "2.5", "unit": "H",
+              "amount": "31.03", "debit_credit": "Y"}
+    assert classify(record) == ("cmdps", None)
+    report = check_network(contracts, [record], Rates.load())
+    assert [(c.component, c.billed, c.expected, c.ok) for c in report.components] == [
+        ("cmdps", D("31.03"), D("31.03"), True)]
+    wrong = check_network(contracts, [dict(record, amount="37.23")], Rates.load())
+    assert not wrong.ok and wrong.differences[0].difference == D("6.20")

@@ -127,3 +127,16 @@ def test_cli_purchases_demo_json():
     assert (hydro["total_excl_vat"], hydro["total_vat"], hydro["total"]) == (
         "535.06", "107.01", "642.07")
     assert by_id["P-0002"]["mentions"][-1] == "TVA non applicable, art. 293 B du CGI"
+
+
+def test_month_between_readings_of_other_days_is_prorated():
+    # P4 injection readings on the 10th: Sep 10 18 500, Oct 10 18 800, Nov 10 19 110 kWh.
+    # Oct 1 index: 18 500 + 300 x 21 / 30 = 18 710; Nov 1: 18 800 + 310 x 22 / 31 = 19 020.
+    # October: 19 020 - 18 710 = 310 kWh x 0.0850 EUR/kWh (demo grid pv-flat) = 26.35
+    readings = [injection("2025-09-10", {"BASE": 18500}), injection("2025-10-10", {"BASE": 18800}),
+                injection("2025-11-10", {"BASE": 19110})]
+    inv = purchase_invoice(contract(), readings, dt.date(2025, 10, 1), dt.date(2025, 11, 1),
+                           demo_tariffs())
+    assert inv.injection_wh == {"BASE": 310000} and not inv.estimated
+    assert inv.start_index_wh == {"BASE": 18710000} and inv.end_index_wh == {"BASE": 19020000}
+    assert [(l.quantity, l.amount) for l in inv.lines] == [(D("310.000"), D("26.35"))]

@@ -46,3 +46,19 @@ def test_releve_without_id_rejects_the_valorisation(fixture_path, tmp_path):
     run = parse(str(path))
     assert [l["valuation_id"] for l in run] == ["V2"]
     assert run.rejected[0].path == "Donnees_Valorisation[1]/Releve[2]/Id_Releve"
+
+
+def test_prm_block_fields_and_general_data_totals(fixture_path):
+    lines = list(parse(fixture_path("f15_v4.xml")))
+    assert [(l["contract_ref"], l["meter_type"]) for l in lines] == [
+        ("SC-9", "CCB"), ("SC-9", "CCB"), ("SC-10", "CCB")]
+    run = parse(fixture_path("f15_general_v4.xml"))
+    (total,) = list(run)
+    assert run.rejected == []
+    assert (total["family"], total["part"], total["invoice_number"], total["amount"]) == (
+        "network_invoice_total", "general", "FAC2025040001", "31.21")
+    assert total["fields"]["Montant_Total_TTC"] == "39.85"
+    assert total["fields"]["invoice_Date_Debut_Facture"] == "2025-03-01"
+    assert [b["block"] for b in total["blocks"]] == ["Groupe_Recapitulatif", "Detail_TVA"]
+    assert total["blocks"][0]["items"] == [{"Libelle": "Acheminement", "Montant_HT": "43.21"}]
+    assert "Secret" not in repr(total)  # the parties' blocks are not read

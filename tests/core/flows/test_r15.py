@@ -142,11 +142,48 @@ def test_register_keys_are_the_same_in_every_flow(fixture_path):
         for record in parse(fixture_path(name)):
             for reg in record.get("registers", []) + record.get("indexes_before", []):
                 keys.add(tuple(sorted(reg)))
-    assert keys == {tuple(sorted(["owner", "time_class", "measure_class", "direction", "value",
-                                  "unit", "quality", "digits", "rollover", "meter_serial"]))}
+    assert keys == {tuple(sorted(["owner", "time_class", "measure_class", "quantity",
+                                  "direction", "value", "unit", "quality", "digits", "rollover",
+                                  "meter_serial", "coefficient", "previous_value"]))}
 
 
 def test_shared_sample_dials(shared_enedis):
     records = list(parse(str(shared_enedis / "samples" / "ef_r15_xsd_compliant.xml")))
     regs = records[0]["registers"]
     assert regs[0]["digits"] == 6 and regs[0]["rollover"] is False
+
+
+def test_energy_classes_contract_ref_and_previous_reading(tmp_path):
+    doc = r15([("30000000000014", "F-1", "2025-03-01T00:00:00",
+                [("HP", "0", 100), ("HC", "0", 200)])]).replace(
+        b"<Niveau_Ouverture_Services>", b"<Ref_Situation_Contractuelle>SC-77"
+        b"</Ref_Situation_Contractuelle><Niveau_Ouverture_Services>").replace(
+        b"<Statut_Releve>", b"<Autoconsommation_Collective>1</Autoconsommation_Collective>"
+        b"<Statut_Releve>").replace(
+        b"<Nature_Index>REEL</Nature_Index>", b"<Nature_Index>REEL</Nature_Index>"
+        b"<Id_Releve_Precedent>F-0</Id_Releve_Precedent><Date_Releve_Precedent>"
+        b"2025-01-01T00:00:00</Date_Releve_Precedent><Motif_Releve_Precedent>CYCL"
+        b"</Motif_Releve_Precedent><Nature_Index_Precedent>ESTIME</Nature_Index_Precedent>")
+    # the second register is an energy over the period (class 2), with a reading coefficient
+    doc = doc.replace(b"<Classe_Mesure>1</Classe_Mesure><Unite_Mesure>kWh</Unite_Mesure>"
+                      b"<Sens_Mesure>0</Sens_Mesure><Valeur>200</Valeur>",
+                      b"<Classe_Mesure>2</Classe_Mesure><Unite_Mesure>kWh</Unite_Mesure>"
+                      b"<Sens_Mesure>0</Sens_Mesure><Valeur>200</Valeur>"
+                      b"<Valeur_Precedent>150</Valeur_Precedent>"
+                      b"<Coefficient_Lecture>1.5</Coefficient_Lecture>")
+    path = tmp_path / "r15.xml"
+    path.write_bytes(doc)
+    (record,), run = _read(str(path))
+    assert run.rejected == []
+    assert record["contract_ref"] == "SC-77" and record["collective_self_consumption"] == "1"
+    assert record["previous"] == {"reading_id": "F-0", "date": "2025-01-01T00:00:00+01:00",
+                                  "reason": "CYCL", "nature": "estimated",
+                                  "nature_code": "ESTIME"}
+    index, energy = record["registers"]
+    assert (index["quantity"], index["coefficient"], index["previous_value"]) == (
+        "index", None, None)
+    assert (energy["measure_class"], energy["quantity"], energy["coefficient"],
+            energy["previous_value"]) == ("2", "energy", "1.5", 150)
+    # billing keeps index registers only: an energy is never subtracted from an index
+    from enercoop_core.billing.readings import from_record
+    assert [r.time_class for r in from_record(record).registers] == ["HP"]

@@ -14,9 +14,11 @@ def test_namespaced_root_series_merged_per_prm_and_day(fixture_path):
         ("30000000000022", "2025-03-01T00:00:00+01:00")]
     day1 = records[0]
     assert day1["registers"] == [{"owner": "distributor", "time_class": "HPH",
-                                  "measure_class": "EA", "direction": "withdrawal",
-                                  "value": 15233120, "unit": "Wh", "quality": None,
-                                  "digits": None, "rollover": None, "meter_serial": None}]
+                                  "measure_class": "EA", "quantity": "index",
+                                  "direction": "withdrawal", "value": 15233120, "unit": "Wh",
+                                  "quality": None, "digits": None, "rollover": None,
+                                  "meter_serial": None, "coefficient": None,
+                                  "previous_value": None}]
     assert day1["measures"][0]["quantity"] == "PMA" and day1["measures"][0]["unit"] == "VA"
     assert records[1]["measures"] == []
     producer = records[2]["registers"][0]

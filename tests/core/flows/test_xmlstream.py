@@ -25,7 +25,7 @@ def test_detect_from_bytes_file_and_path(fixture_path):
     assert detect(fixture_path("r151_wh.xml")) == ("R151", "1.2.0")
     assert detect(fixture_path("f15_v4.xml")) == ("F15", "4.0.4")
     with pytest.raises(UnsupportedFlowError):
-        detect(b"<Courbe><entete/></Courbe>")
+        detect(b"<Inconnu><entete/></Inconnu>")
 
 
 def test_detection_ignores_the_file_name(tmp_path, fixture_path):

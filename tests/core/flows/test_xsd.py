@@ -100,3 +100,30 @@ def test_root_level_error_is_reported_without_a_line(shared_enedis, fixture_path
     list(run)
     xsd_rejection = [r for r in run.rejected if "XSD" in r.reason][0]
     assert xsd_rejection.path is None and "Missing child element" in xsd_rejection.reason
+
+
+def test_every_xsd_error_is_listed_with_its_line_then_capped(shared_enedis, tmp_path,
+                                                             monkeypatch):
+    from enercoop_core.flows import xsd
+    data = (shared_enedis / "samples" / "ef_r15_xsd_compliant.xml").read_bytes()
+    good = b"<Type_Compteur>CFB</Type_Compteur>"
+    lines = []
+    at = data.find(good)
+    while at >= 0:
+        lines.append(data[:at].count(b"\n") + 1)
+        at = data.find(good, at + 1)
+    assert len(lines) >= 2
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(data.replace(good, b"<Type_Compteur>XXX</Type_Compteur>"))
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    list(run)
+    errors = run.documents[0].xsd_errors
+    assert [int(e.split(":")[0][5:]) for e in errors] == lines
+    assert all("Type_Compteur" in e for e in errors)
+    assert [r.path for r in run.rejected] == ["line %d" % n for n in lines]
+    monkeypatch.setattr(xsd, "MAX_ERRORS", 1)
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    list(run)
+    assert len(run.documents[0].xsd_errors) == 2
+    assert run.documents[0].xsd_errors[-1].startswith("%d more XSD error(s) not listed"
+                                                      % (len(lines) - 1))
