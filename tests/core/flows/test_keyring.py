@@ -120,3 +120,25 @@ def test_plausibility_is_judged_on_padding_and_magic(tmp_path):
     run = parse(str(path), keyring=KeyRing.from_text("k %s\n" % KEY_2026.hex()))
     list(run)
     assert "no key of the key ring opens it (tried: k" in run.rejected[0].reason
+
+
+@pytest.mark.parametrize("first", [b"<", b"[", b"{", b"<?", b'{"', b" <"])
+def test_an_iv_that_opens_like_text_is_still_decrypted(tmp_path, first):
+    """The random IV at the head of a new-scheme file starts with ``<``, ``[`` or ``{``
+    about 3 times in 256: such a file must be decrypted, not read as a plain document."""
+    iv = (first + bytes(range(0x80, 0x90)))[:16]
+    path = tmp_path / "ENEDIS_R15_iv.zip"
+    path.write_bytes(_encrypt(_zipped(), KEY_2026, iv, prefix_iv=True))
+    run = parse([str(path)], keyring=KeyRing.from_text("enedis-2026 %s" % KEY_2026.hex()))
+    records = list(run)
+    assert run.ok, run.rejected
+    assert [r["prm"] for r in records] == ["30000000000111"]
+
+
+def test_a_damaged_plain_document_is_told_as_xml_without_keys(tmp_path):
+    path = tmp_path / "R15_damaged.xml"
+    path.write_bytes(b"<R15>\x00\x01garbage" + bytes(range(200, 240)))
+    run = parse([str(path)])
+    list(run)
+    assert not run.ok
+    assert "key" not in run.rejected[0].reason.lower()
