@@ -33,7 +33,8 @@ def register(subparsers) -> None:
             "      --readings R15_*.xml --period 2025-09 --format json > bills.json\n"
             "  enercoop bill --contracts contracts.csv --offers offers.csv \\\n"
             "      --readings R15_*.xml --from 2025-09-01 --to 2025-10-17   # to: last day, included\n"
-            "  enercoop bill check --help\n  enercoop bill purchases --help\n\n"
+            "  enercoop bill check --help\n  enercoop bill purchases --help\n"
+            "  enercoop bill schedule --help   # monthly payments (mensualisation)\n\n"
             "exit status: 0 all billed, 1 some contracts could not be billed or are held for "
             "review (listed on stderr)"))
     parser.add_argument("--contracts", help="contracts file (.csv or .json)")
@@ -50,7 +51,7 @@ def register(subparsers) -> None:
                         "estimates without history follow it")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
     parser.set_defaults(handler=run)
-    commands = parser.add_subparsers(dest="bill_command", metavar="{check,purchases}")
+    commands = parser.add_subparsers(dest="bill_command", metavar="{check,purchases,schedule}")
 
     check = commands.add_parser(
         "check", help="compare the network operator's F15/F12 TURPE lines with ours",
@@ -103,6 +104,9 @@ def register(subparsers) -> None:
     purchases.add_argument("--period", required=True, help="month to invoice, YYYY-MM")
     purchases.add_argument("--format", choices=("text", "json", "csv"), default="text")
     purchases.set_defaults(handler=run_purchases)
+
+    from enercoop_core.billing import schedule_cli  # monthly payments, in their own module
+    schedule_cli.register(commands)
 
 
 def month(text: str):

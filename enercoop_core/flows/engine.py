@@ -197,6 +197,18 @@ def _safe_expand(path, run):
         return []
 
 
+def _root_hint(root: str) -> str:
+    """A hint when ``root`` names a known flow in another spelling (``Flux_R15``, ``r15``):
+    a hand-made or converted file, refused because its structure cannot be trusted either."""
+    bare = root.split("}")[-1].upper().replace("FLUX", "").strip("_- ")
+    roots = sorted(name.split("}")[-1] for name, (kind, _) in ROOTS.items()
+                   if kind.upper() == bare)
+    if not roots:
+        return ""
+    return "; the flow %s has the root element %s" % (
+        bare, " or ".join("<%s>" % r for r in roots))
+
+
 def _describe(header, info: DocumentInfo):
     """Fill the document summary; return its reader or raise UnsupportedFlowError."""
     from enercoop_core.flows.errors import UnsupportedFlowError
@@ -207,8 +219,8 @@ def _describe(header, info: DocumentInfo):
     info.created = header.fields.get("Date_Creation") or header.fields.get("dateHeureCreation")
     if header.root not in ROOTS:
         raise UnsupportedFlowError(
-            "root element <%s> is not a supported Enedis flow (supported: %s)"
-            % (header.root, supported()))
+            "root element <%s> is not a supported Enedis flow%s (supported: %s)"
+            % (header.root, _root_hint(header.root), supported()))
     reader = READERS[header.kind]
     if getattr(reader, "VERSIONLESS", False):  # R4x: its header has no version field
         return reader

@@ -163,6 +163,8 @@ def test_public_subscription_form(browser, odoo_url, rpc):
         page.fill("input[name=city]", "Grenoble")
         page.select_option("select[name=share_class_id]", index=1)
         page.fill("input[name=quantity]", "2")
+        # a person takes longer than the form's minimum fill time (bot protection, 2 s)
+        page.wait_for_timeout(2500)
         page.click("form.o_shares_subscribe_form button[type=submit]")
         page.wait_for_selector(".o_shares_subscribe_thanks", timeout=TIMEOUT_MS)
         page.screenshot(path=str(SCREENSHOTS / "shares_public_form_thanks.png"), full_page=True)

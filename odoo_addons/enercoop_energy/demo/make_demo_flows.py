@@ -17,7 +17,9 @@ names of the Enedis schemas, the rest of the demo's months of October and Novemb
 - ``F15_COOPDEMO_ADDON_20251105.xml``: the network operator's invoice detail for October of
   three PRMs (management, metering and fixed withdrawal components); the amounts are the
   TURPE the core computes (``--no-core``: none), with one planted difference of 1.00 EUR on
-  the fixed component of PRM 30001000000001 for the network check to find.
+  the fixed component of PRM 30001000000001 for the network check to find;
+- ``F15_COOPDEMO_ADDON_20251105_general.xml``: the general data of that invoice (its
+  totals excluding VAT, VAT and including VAT, VAT at 20 %, the demo's own figure).
 
 Everything is derived from the demo XML and a fixed formula: running the script again
 writes the same bytes. The files are imported at install through the normal flow import
@@ -376,6 +378,64 @@ def f15(points, amounts):
     return "".join(out)
 
 
+def f15_general(amounts):
+    """The general data (``F15_Donnees_Generales``) of the invoice of :func:`f15`:
+    its totals (VAT at 20 %); parties' names, addresses and identifiers are fictitious."""
+    total = sum(amounts.values(), Decimal("0"))
+    vat = (total * Decimal("0.20")).quantize(Decimal("0.01"))
+    address = ("<Ligne_Adresse_1>%s</Ligne_Adresse_1><Ligne_Adresse_4>1 rue de la Demo"
+               "</Ligne_Adresse_4><Ligne_Adresse_6_CodePostal>69003"
+               "</Ligne_Adresse_6_CodePostal><Ligne_Adresse_6_Localite>LYON"
+               "</Ligne_Adresse_6_Localite>")
+    party = address % "COOPERATIVE DEMO" + "<Ligne_Adresse_7>FR</Ligne_Adresse_7>"
+    return (HEADER % ("F15", "4.0.4") + "<F15_Donnees_Generales>\n  <En_Tete_Flux>\n"
+            "    <Identifiant_Flux>F15</Identifiant_Flux>\n"
+            "    <Libelle_Flux>Donnees de facturation des PRM</Libelle_Flux>\n"
+            "    <Version_XSD>4.0.4</Version_XSD>\n"
+            "    <Identifiant_Emetteur>ENEDIS</Identifiant_Emetteur>\n"
+            "    <Identifiant_Destinataire>COOPDEMO</Identifiant_Destinataire>\n"
+            "    <Date_Creation>2025-11-05T05:00:00+01:00</Date_Creation>\n"
+            "    <Identifiant_Contrat>GRD-F001</Identifiant_Contrat>\n  </En_Tete_Flux>\n"
+            "  <En_Tete_Message>\n    <Num_Facture>DEMO-F15-202511</Num_Facture>\n"
+            "    <Affectation>DEMO-AFFECTATION-01</Affectation>\n"
+            "    <Date_Facture>2025-11-05</Date_Facture>\n"
+            "    <Type_Facture>C</Type_Facture>\n"
+            "    <Type_Facture_DGFIP>380</Type_Facture_DGFIP>\n    <Devise>EUR</Devise>\n"
+            "    <Code_Mode_Reglement>P</Code_Mode_Reglement>\n"
+            "    <Date_Reglement>2025-12-05</Date_Reglement>\n"
+            "    <Delai_Reglement>30</Delai_Reglement>\n"
+            "    <Frequence_Facturation>M</Frequence_Facturation>\n"
+            "    <Type_Client>1</Type_Client>\n"
+            "    <Dematerialisation>D</Dematerialisation>\n"
+            "    <Date_Debut_Facture>2025-10-01</Date_Debut_Facture>\n"
+            "    <Date_Fin_Facture>2025-10-31</Date_Fin_Facture>\n"
+            "    <Categorisation_Facture>DEMO</Categorisation_Facture>\n"
+            "    <Donnees_GRD_Legales>" + address % "GESTIONNAIRE DE RESEAU DEMO" +
+            "<SIREN>000000000</SIREN><SIRET>00000000000000</SIRET>"
+            "<Code_TVA>FR00000000000</Code_TVA><Registre_Commerce>RCS DEMO"
+            "</Registre_Commerce><Capital>1000</Capital></Donnees_GRD_Legales>\n"
+            "    <Donnees_Payeur>" + party + "</Donnees_Payeur>\n"
+            "    <Donnees_Client><Date_Effet_Contrat>2020-01-01</Date_Effet_Contrat>" +
+            party + "<Code_TVA>FR11111111111</Code_TVA>"
+            "</Donnees_Client>\n  </En_Tete_Message>\n"
+            "  <Fin_Message>\n    <Montant_Total_HT>%s</Montant_Total_HT>\n"
+            "    <Montant_Total_Lignes_Facture>%s</Montant_Total_Lignes_Facture>\n"
+            "    <Montant_Total_Remises>0</Montant_Total_Remises>\n"
+            "    <Montant_Total_HTVA>0</Montant_Total_HTVA>\n"
+            "    <Montant_Total_TVA>%s</Montant_Total_TVA>\n"
+            "    <Montant_Total_TTC>%s</Montant_Total_TTC>\n"
+            "    <Nb_Donnees_Valorisation_Total>%d</Nb_Donnees_Valorisation_Total>\n"
+            "    <Detail_TVA><Libelle>TVA 20 %%</Libelle>"
+            "<Taux_TVA_Applicable>20</Taux_TVA_Applicable>"
+            "<Type_TVA_Applicable>TVA NORMALE</Type_TVA_Applicable>"
+            "<Code_Type_TVA_Applicable>S</Code_Type_TVA_Applicable>"
+            "<Motif_Exoneration_TVA></Motif_Exoneration_TVA>"
+            "<Code_Motif_Exoneration_TVA></Code_Motif_Exoneration_TVA>"
+            "<Assiette>%s</Assiette><Montant>%s</Montant></Detail_TVA>\n  </Fin_Message>\n"
+            "</F15_Donnees_Generales>\n"
+            % (total, total, vat, total + vat, len(NETWORK_PRMS), total, vat))
+
+
 # ---------------------------------------------------------------------- main
 def build(use_core=True):
     """{file name: text} of every demo flow file."""
@@ -393,6 +453,7 @@ def build(use_core=True):
     amounts = network_amounts(network, use_core)
     if amounts is not None:
         files["F15_COOPDEMO_ADDON_20251105.xml"] = f15(network, amounts)
+        files["F15_COOPDEMO_ADDON_20251105_general.xml"] = f15_general(amounts)
     return files
 
 

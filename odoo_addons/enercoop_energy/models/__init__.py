@@ -9,6 +9,7 @@ from . import flow_rejection
 from . import meter_reading
 from . import load_curve
 from . import network_invoice_line
+from . import network_invoice_total
 from . import invoice_energy_detail
 from . import account_invoice
 from . import account_invoice_line

@@ -23,6 +23,8 @@ class ContractEvent(models.Model):
     effect = fields.Selection(EFFECTS, string="Effect", readonly=True)
     fta = fields.Char(string="FTA", readonly=True)
     subscribed_kva = fields.Float(string="Subscribed power (kVA)", readonly=True)
+    subscribed_powers = fields.Char(string="Subscribed powers per class", readonly=True,
+                                    help="C12: the power subscribed in each time class.")
     contract_state = fields.Char(string="Contract state (Enedis)", readonly=True)
     contract_id = fields.Many2one("enercoop.supply.contract", string="Supply contract",
                                   index=True, ondelete="set null", readonly=True)

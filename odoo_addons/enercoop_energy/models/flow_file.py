@@ -16,7 +16,10 @@ from enercoop_core import flows
 from enercoop_core.billing.contract_events import contract_effect
 from enercoop_core.billing.readings import from_record
 from enercoop_core.errors import EnercoopError
+from enercoop_core.tariffs.calendar import CLASS_NAMES
 from enercoop_core.tariffs.turpe import FTA_CLASSES
+
+from .network_invoice_total import PARTS
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ SOURCES = [("upload", "Upload"), ("folder", "Folder"), ("demo", "Demo data")]
 DEMO_FLOWS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                               "demo", "flows")
 CHUNK = 1000  # rows per INSERT statement / keys per look-up query
+ACTIVE_POWER = "active_power"  # the only curve quantity stored as energy (R50, R4x EA)
+SKIPPED_PRMS = 10  # PRMs named per reason in a flow file's "read, not stored" note
 
 
 def _inside(path, folder):
@@ -83,6 +88,12 @@ class FlowFile(models.Model):
     known_count = fields.Integer(string="Already known", readonly=True,
                                  help="Records found already imported (same key).")
     rejected_count = fields.Integer(string="Rejected", readonly=True)
+    skipped_count = fields.Integer(
+        string="Read, not stored", readonly=True,
+        help="Items read from the file and knowingly not stored (a curve of another "
+             "quantity than active power, an energy over a period that is no index).")
+    skipped_note = fields.Text(string="Not stored", readonly=True,
+                               help="Why items were read but not stored, with their count.")
     state = fields.Selection(STATES, string="Status", readonly=True, index=True,
                              track_visibility="onchange")
     source = fields.Selection(SOURCES, string="Source", readonly=True, default="upload")
@@ -97,6 +108,8 @@ class FlowFile(models.Model):
                                        string="Network invoice lines", readonly=True)
     curve_ids = fields.One2many("enercoop.load.curve", "flow_file_id",
                                 string="Load curves", readonly=True)
+    network_total_ids = fields.One2many("enercoop.network.invoice.total", "flow_file_id",
+                                        string="Network invoice totals", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
 
@@ -234,7 +247,7 @@ class FlowFile(models.Model):
         except Exception as error:  # keep the file, say why, lose nothing else
             _logger.exception("flow file %s could not be imported", name)
             summary = {"rejections": [{"reason": _("Import failed: %s") % error}],
-                       "records": 0, "new": 0, "known": 0, "documents": []}
+                       "records": 0, "new": 0, "known": 0, "skipped": [], "documents": []}
         flow_file._write_summary(summary)
         return flow_file
 
@@ -255,11 +268,13 @@ class FlowFile(models.Model):
         # sudo: the file's rejections are replaced at each import; users may not delete
         # rejections by hand (no unlink right), the import may
         self.rejection_ids.sudo().unlink()
+        skipped = summary.get("skipped") or []
         self.write({
             "kind": ", ".join(kinds), "version": ", ".join(versions),
             "emitter": ", ".join(emitters), "document_count": len(docs),
             "record_count": summary["records"], "new_count": summary["new"],
             "known_count": summary["known"], "rejected_count": len(rejections),
+            "skipped_count": len(skipped), "skipped_note": self._skipped_note(skipped),
             "state": state, "date_import": fields.Datetime.now(),
             "rejection_ids": [(0, 0, {
                 "member": r.get("member"), "record": r.get("record"), "path": r.get("path"),
@@ -273,7 +288,7 @@ class FlowFile(models.Model):
         xsd_dir = self.env["ir.config_parameter"].sudo().get_param(XSD_PARAM) or None
         run = flows.parse([path], key=key or None, iv=iv or None, xsd_dir=xsd_dir)
         buckets = {"index_reading": [], "contract_event": [], "network_invoice_line": [],
-                   "curve": []}
+                   "network_invoice_total": [], "curve": []}
         rejections = []
         records = 0
         for record in run:
@@ -288,17 +303,20 @@ class FlowFile(models.Model):
             rejections.append({"member": rejection.member, "record": rejection.record,
                                "path": rejection.path, "reason": rejection.reason})
         new = known = 0
+        skipped = []
         for family, method in (("index_reading", self._import_readings),
                                ("curve", self._import_curves),
                                ("network_invoice_line", self._import_network_lines),
+                               ("network_invoice_total", self._import_network_totals),
                                ("contract_event", self._import_events)):
             if buckets[family]:
-                created, skipped, refused = method(buckets[family])
+                created, already, refused, unstored = method(buckets[family])
                 new += created
-                known += skipped
+                known += already
                 rejections.extend(refused)
+                skipped.extend(unstored)
         return {"records": records, "new": new, "known": known, "rejections": rejections,
-                "documents": run.documents}
+                "skipped": skipped, "documents": run.documents}
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -307,6 +325,39 @@ class FlowFile(models.Model):
                   else getattr(record, "source", None)) or {}
         prm = record.get("prm") if isinstance(record, dict) else getattr(record, "prm", None)
         return {"member": source.get("member"), "record": prm, "path": None, "reason": reason}
+
+    def _skipped_note(self, skipped):
+        """One line per reason of ``skipped`` ([{"record": PRM, "reason"}]): the reason,
+        the count of items and the first PRMs concerned."""
+        by_reason = {}
+        for item in skipped:
+            by_reason.setdefault(item["reason"], []).append(item.get("record"))
+        lines = []
+        for reason in sorted(by_reason):
+            prms = sorted({prm for prm in by_reason[reason] if prm})
+            shown = ", ".join(prms[:SKIPPED_PRMS]) + (", ..." if len(prms) > SKIPPED_PRMS
+                                                      else "")
+            lines.append(_("%s: %d (PRM %s)") % (reason, len(by_reason[reason]), shown)
+                         if prms else _("%s: %d") % (reason, len(by_reason[reason])))
+        return "\n".join(lines) or False
+
+    def _field_reason(self, record, field, message):
+        """A rejection reason naming the record's PRM and the field at fault."""
+        prm = record.get("prm") if isinstance(record, dict) else getattr(record, "prm", None)
+        return _("PRM %s, field %s: %s") % (prm, field, message)
+
+    def _core_rejection(self, record, error):
+        """The rejection of ``record`` for the core's ``error`` (its field named when the
+        core names one)."""
+        field = getattr(error, "field", None)
+        if not field:
+            return self._rejection(record, str(error))
+        message = error.message
+        if field == "time_class":
+            message += _(" (the supply contracts handle %s)") % ", ".join(CLASS_NAMES)
+        if error.record:
+            message += " [%s]" % error.record
+        return self._rejection(record, self._field_reason(record, field, message))
 
     def _points(self, prms):
         """{PRM: delivery point} among the points of the file's company and its children
@@ -346,24 +397,43 @@ class FlowFile(models.Model):
     def _import_readings(self, records):
         Reading = self.env["enercoop.meter.reading"]
         points = self._points({r["prm"] for r in records})
-        refused, rows = [], []
+        refused, rows, skipped = [], [], []
         point_ids = {prm: (point.id, point.company_id.id) for prm, point in points.items()}
         for record in records:
             ids = point_ids.get(record["prm"])
             if not ids:
                 refused.append(self._unknown_point(record))
                 continue
+            # an energy over a period (R15 classes 2 to 6, R17 consumptions: quantity
+            # "energy") is never stored as an index: left out before the core's adapter
+            registers = record.get("registers") or []
+            indexes = [r for r in registers if (r.get("quantity") or "index") == "index"]
+            if registers and not indexes:
+                skipped.append({"record": record["prm"], "reason": _(
+                    "reading of energies over a period only (no index): not stored")})
+                continue
+            fta = record.get("fta")
+            if fta and fta not in FTA_CLASSES:
+                refused.append(self._rejection(record, self._field_reason(
+                    record, "fta", _("tariff option %s is not one the supply contracts "
+                                     "handle (%s)") % (fta, ", ".join(sorted(FTA_CLASSES))))))
+                continue
             try:
-                reading = from_record(record)
+                reading = from_record(dict(record, registers=indexes))
             except EnercoopError as error:
-                refused.append(self._rejection(record, str(error)))
+                refused.append(self._core_rejection(record, error))
                 continue
             if not reading.registers:
                 refused.append(self._rejection(record, _("no active-energy index register")))
                 continue
+            skipped.extend({"record": record["prm"], "reason": _(
+                "register of an energy over a period (quantity energy): not stored as an "
+                "index")} for _register in range(len(registers) - len(indexes)))
             measure = {(r.get("owner"), r.get("time_class"), r.get("direction")):
-                       r.get("measure_class") for r in record.get("registers") or []}
+                       r.get("measure_class") for r in indexes}
             for register in reading.registers:
+                if register.quantity != "index":
+                    continue  # the core's adapter keeps energies apart: never an index
                 ident = (register.owner, register.time_class, register.direction)
                 rows.append({
                     "key": "%s|%s|%s|%s" % ((record["key"],) + ident),
@@ -384,7 +454,7 @@ class FlowFile(models.Model):
                     "subscribed_kva": float(record.get("subscribed_kva") or 0.0),
                     "flow": record.get("flow"), "flow_file_id": self.id})
         created, known = self._create_new(Reading, rows, group="record_key")
-        return created, known, refused
+        return created, known, refused, skipped
 
     def _create_new(self, model, rows, group="key"):
         """Create the rows whose (key, company) is not recorded yet. Returns the numbers
@@ -496,9 +566,18 @@ class FlowFile(models.Model):
         return inserted
 
     def _import_curves(self, curves):
+        """Store the active-power curves (R50, R4x ``EA``) with their energy; a curve of
+        another quantity (R4x reactive power, voltage) is read but not stored, counted
+        with its reason on the flow file."""
         points = self._points({c.prm for c in curves})
-        refused, rows = [], []
+        refused, rows, skipped = [], [], []
         for curve in curves:
+            quantity = getattr(curve, "quantity", None) or ACTIVE_POWER
+            if quantity != ACTIVE_POWER:
+                skipped.append({"record": curve.prm, "reason": _(
+                    "%s curve of quantity %s (%s): not stored, only active-power curves are "
+                    "stored as energy") % (curve.flow, quantity, curve.unit)})
+                continue
             point = points.get(curve.prm)
             if not point:
                 refused.append(self._unknown_point(curve))
@@ -513,7 +592,7 @@ class FlowFile(models.Model):
                 "missing_count": missing, "energy_kwh": curve.energy_wh() / 1000.0,
                 "direction": curve.direction, "flow_file_id": self.id})
         created, known = self._create_new(self.env["enercoop.load.curve"], rows)
-        return created, known, refused
+        return created, known, refused, skipped
 
     def _import_network_lines(self, records):
         points = self._points({r["prm"] for r in records if r.get("prm")})
@@ -540,7 +619,25 @@ class FlowFile(models.Model):
                 "record_json": json.dumps(flows.as_dict(record), sort_keys=True, default=str),
                 "flow_file_id": self.id})
         created, known = self._create_new(self.env["enercoop.network.invoice.line"], rows)
-        return created, known, []
+        return created, known, [], []
+
+    def _import_network_totals(self, records):
+        """Store the F15/F12 invoice totals, recap and tax lines (no PRM: the file's
+        company)."""
+        parts = {part for part, _label in PARTS}
+        rows = [{
+            "key": record["key"], "flow": record.get("flow"),
+            "part": record.get("part") if record.get("part") in parts else False,
+            "invoice_number": record.get("invoice_number"),
+            "invoice_date": local_day(record.get("invoice_date")),
+            "code": record.get("code"), "label": record.get("label"),
+            "tariff": record.get("tariff"),
+            "amount": float(record["amount"]) if record.get("amount") else 0.0,
+            "vat_rate": record.get("vat_rate"),
+            "record_json": json.dumps(flows.as_dict(record), sort_keys=True, default=str),
+            "company_id": self.company_id.id, "flow_file_id": self.id} for record in records]
+        created, known = self._create_new(self.env["enercoop.network.invoice.total"], rows)
+        return created, known, [], []
 
     def _import_events(self, records):
         Event = self.env["enercoop.contract.event"]
@@ -562,15 +659,26 @@ class FlowFile(models.Model):
                 continue
             existing.add((record["key"], point.company_id.id))
             created += 1
-        return created, known, refused
+        return created, known, refused, []
 
     def _apply_event(self, record, point):
-        """Apply one C15 event to the point and its contract; a reason when refused."""
+        """Apply one C15 or C12 event to the point and its contract; a reason (naming the
+        PRM and the field) when refused: a tariff option or a time class of subscribed
+        power the supply contracts do not handle (C2-C4: HTA5, Pointe, HPE ...)."""
         code = record.get("event")
         effect = contract_effect(code)
         fta = record.get("fta")
         if fta and fta not in FTA_CLASSES:
-            return _("unknown FTA %s in event %s") % (fta, code)
+            return self._field_reason(record, "fta", _(
+                "tariff option %s of event %s is not one the supply contracts handle (%s)")
+                % (fta, code, ", ".join(sorted(FTA_CLASSES))))
+        powers = record.get("subscribed_powers") or []
+        unknown = [str(p.get("time_class")) for p in powers
+                   if p.get("time_class") not in CLASS_NAMES]
+        if unknown:
+            return self._field_reason(record, "subscribed_powers", _(
+                "time classes %s of event %s are not ones the supply contracts handle (%s)")
+                % (", ".join(unknown), code, ", ".join(CLASS_NAMES)))
         day = local_day(record.get("date"))
         contracts = point.contract_ids.sorted(lambda c: (c.date_start, c.id), reverse=True)
         contract = self.env["enercoop.supply.contract"]
@@ -602,6 +710,10 @@ class FlowFile(models.Model):
             "event_code": code, "event_type": record.get("event_type"),
             "effect": effect or "none", "fta": fta,
             "subscribed_kva": float(kva or 0.0),
+            "subscribed_powers": ", ".join(
+                " ".join(str(part) for part in (p.get("time_class"), p.get("value"),
+                                                record.get("subscribed_power_unit")) if part)
+                for p in powers) or False,
             "contract_state": record.get("contract_state"),
             "contract_id": contract.id or False, "delivery_point_id": point.id,
             "flow_file_id": self.id, "company_id": point.company_id.id})

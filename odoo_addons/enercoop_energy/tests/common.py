@@ -80,7 +80,8 @@ class EnercoopAccessMixin(object):
     RECORD_MODELS = (
         "enercoop.delivery.point", "enercoop.supply.contract", "enercoop.contract.event",
         "enercoop.flow.file", "enercoop.flow.rejection", "enercoop.meter.reading",
-        "enercoop.load.curve", "enercoop.network.invoice.line", "enercoop.billing.run",
+        "enercoop.load.curve", "enercoop.network.invoice.line",
+        "enercoop.network.invoice.total", "enercoop.billing.run",
         "enercoop.billing.run.line", "enercoop.invoice.energy.detail",
         "enercoop.production.installation", "enercoop.purchase.contract",
         "enercoop.network.check", "enercoop.network.check.line")
@@ -132,7 +133,7 @@ class EnercoopAccessMixin(object):
 # Source texts whose French translation is the same text (words French spells the same,
 # units, codes of the Enedis and TURPE texts).
 SAME_IN_FRENCH = frozenset([
-    "Contact", "Contacts", "Date", "Documents", "ID", "Index (Wh)", "Index (kWh)",
+    "Code", "Contact", "Contacts", "Date", "Documents", "ID", "Index (Wh)", "Index (kWh)",
     "Injection", "Instant", "Nature", "OK", "Points", "Segment", "Source", "Version",
     "FTA", "PRM", "BTINFCU4", "BTINFCUST", "BTINFLU", "BTINFMU4", "BTINFMUDT", "BTSUPCU4",
     "BTSUPLU4"])

@@ -36,6 +36,7 @@ USER_RIGHTS = {
     "enercoop.meter.reading": "rc",
     "enercoop.load.curve": "rc",
     "enercoop.network.invoice.line": "rc",
+    "enercoop.network.invoice.total": "rc",
     "enercoop.billing.run": "rwc",
     "enercoop.billing.run.line": "rwc",
     "enercoop.invoice.energy.detail": "rc",

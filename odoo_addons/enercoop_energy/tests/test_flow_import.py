@@ -12,7 +12,8 @@ from odoo.tests import common
 from enercoop_core import flows
 from enercoop_core.billing.readings import from_records
 
-from .energy_common import EnergyCase, demo_flow
+from .energy_common import (EnergyCase, c12_flow, demo_flow, f12_recap_flow, f15_general_flow,
+                            r4x_flow, r15_flow, r17_flow)
 
 DEMO_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demo")
 # fields a reading row gets from the flow (what the bulk and the ORM paths must agree on)
@@ -272,7 +273,8 @@ class TestFlowImport(EnergyCase):
                           xsd_dir=shared if os.path.isdir(shared) else None)
         records = list(run)
         self.assertEqual(sorted({d.kind for d in run.documents}), ["C15", "F15", "R15", "R50"])
-        self.assertEqual(len(records), 57)  # 45 + 1 readings, 9 F15 lines, 1 event, 1 curve
+        # 45 + 1 readings, 9 F15 lines, 1 F15 invoice total, 1 event, 1 curve
+        self.assertEqual(len(records), 58)
         self.assertEqual(run.rejected, [])
 
     def test_demo_month_of_flows_covers_every_point_and_is_billed(self):
@@ -314,3 +316,149 @@ class TestFlowImport(EnergyCase):
                          ["30001000000007"])
         self.assertIn("30001000000099", self.env["enercoop.flow.rejection"].search([])
                       .mapped("record"))
+
+    # ------------------------------------------------------------------ issue 9 families
+    def test_network_invoice_totals_are_stored_once(self):
+        # F15 general data and F12 recap files give network_invoice_total records: stored,
+        # not rejected as an unsupported family; a second import changes nothing
+        general = ("F15_general.xml", f15_general_flow("FAC-T1", "100.00", "20.00"))
+        recap = ("F12_recap.xml", f12_recap_flow("F12-T1", [
+            ("CAC", "Acheminement", "80.00"), ("PREST", "Prestations", "-5.10")]))
+        first = self.import_files([general, recap])
+        self.assertEqual(first.mapped("state"), ["imported", "imported"])
+        self.assertEqual(first.mapped("rejected_count"), [0, 0])
+        self.assertEqual(first.mapped("new_count"), [1, 2])
+        Total = self.env["enercoop.network.invoice.total"]
+        totals = Total.search([("company_id", "=", self.company.id)])
+        self.assertEqual(sorted((t.flow, t.part, t.invoice_number, t.code, t.amount)
+                                for t in totals),
+                         [("F12", "recap", "F12-T1", "CAC", 80.0),
+                          ("F12", "recap", "F12-T1", "PREST", -5.1),
+                          ("F15", "general", "FAC-T1", False, 100.0)])
+        self.assertEqual(first[0].network_total_ids.mapped("invoice_number"), ["FAC-T1"])
+        self.assertEqual(totals.mapped("invoice_date"), ["2025-04-01"] * 3)
+        again = self.import_files([general, recap])
+        self.assertEqual(again, first)
+        self.assertEqual(again.mapped("new_count"), [0, 0])
+        self.assertEqual(again.mapped("known_count"), [1, 2])
+        self.assertEqual(Total.search_count([("company_id", "=", self.company.id)]), 3)
+        # the same records zipped under another name are known by their keys
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(*general)
+        zipped = self.import_files([("general.zip", buffer.getvalue())])
+        self.assertEqual((zipped.new_count, zipped.known_count, zipped.state),
+                         (0, 1, "imported"))
+        # the cooperative's users read them, another cooperative's do not (record rule)
+        user = self.create_company_user("flow_total_user", self.company)
+        self.assertEqual(Total.sudo(user).search([("id", "in", totals.ids)]), totals)
+        other = self.create_company("Other cooperative")
+        stranger = self.create_company_user("flow_total_stranger", other)
+        self.assertFalse(Total.sudo(stranger).search([("id", "in", totals.ids)]))
+        # listed beside the network invoice lines
+        menu = self.env.ref("enercoop_energy.menu_network_invoice_total")
+        self.assertEqual(menu.parent_id, self.env.ref("enercoop_energy.menu_network_invoice_line")
+                         .parent_id)
+        self.assertEqual(menu.action.res_model, "enercoop.network.invoice.total")
+
+    def test_only_active_power_curves_are_stored_as_energy(self):
+        # an R4x document of one C4 point: active power (EA, kW), reactive power (ERI,
+        # kVAr) and voltage (E, V); only the active power is a load curve with an energy,
+        # the two others are counted on the file as read but not stored, with their reason
+        prm = "60000000000001"
+        self.create_point(prm, fta="BTSUPCU4", subscribed_kva=120)
+        flow = ("R4x_test.xml", r4x_flow(prm, [("EA", 120), ("ERI", 30), ("E", 20400)]))
+        flow_file = self.import_files([flow])
+        self.assertEqual((flow_file.state, flow_file.rejected_count), ("imported", 0))
+        self.assertEqual(flow_file.record_count, 3)
+        self.assertEqual((flow_file.new_count, flow_file.skipped_count), (1, 2))
+        curve = flow_file.curve_ids
+        self.assertEqual(curve.prm, prm)
+        # two 10-minute points of 120 kW: 2 x 120 kW x 1/6 h = 40 kWh
+        self.assertAlmostEqual(curve.energy_kwh, 40.0)
+        self.assertEqual((curve.step_minutes, curve.point_count), (10, 2))
+        note = flow_file.skipped_note
+        self.assertIn("reactive_inductive_power", note)
+        self.assertIn("voltage", note)
+        self.assertIn(prm, note)
+        self.assertIn("only active-power curves are stored as energy", note)
+        # again: nothing new, the same two items skipped, still no rejection
+        again = self.import_files([flow])
+        self.assertEqual((again.new_count, again.known_count, again.skipped_count,
+                          again.rejected_count), (0, 1, 2, 0))
+        self.assertEqual(self.env["enercoop.load.curve"].search_count([("prm", "=", prm)]), 1)
+
+    def test_contract_events_outside_the_lifecycle_are_rejected_by_prm_and_field(self):
+        # C12 (C2-C4 contract events): an HTA option and TURPE classes of HTA (Pointe, HPE)
+        # are not handled by the supply contracts: a rejection naming the PRM and the
+        # field, the contract left as it was; a BT > 36 kVA event is applied
+        hta, hpe, ok = "50000000000001", "50000000000002", "50000000000003"
+        contracts = {}
+        for prm in (hta, hpe, ok):
+            point = self.create_point(prm, fta="BTSUPCU4", subscribed_kva=60)
+            contracts[prm] = self.create_contract(point, date_start="2025-02-01")
+        flow_file = self.import_files([("C12_test.xml", c12_flow([
+            (hta, "2025-03-01", "MES", "HTA5", [("Pointe", 250), ("HPH", 250)]),
+            (hpe, "2025-03-01", "MES", "BTSUPCU4", [("HPH", 60), ("HPE", 60)]),
+            (ok, "2025-03-01", "MES", "BTSUPCU4", [("HPH", 60), ("HCH", 72)])]))])
+        self.assertEqual(flow_file.state, "partially")
+        self.assertEqual((flow_file.new_count, flow_file.rejected_count), (1, 2))
+        reasons = {r.record: r.reason for r in flow_file.rejection_ids}
+        self.assertEqual(set(reasons), {hta, hpe})
+        self.assertIn("PRM %s, field fta" % hta, reasons[hta])
+        self.assertIn("HTA5", reasons[hta])
+        self.assertIn("PRM %s, field subscribed_powers" % hpe, reasons[hpe])
+        self.assertIn("HPE", reasons[hpe])
+        self.assertIn("time classes HPE of event MES", reasons[hpe])  # HPH is handled
+        for prm in (hta, hpe):
+            self.assertEqual(contracts[prm].state, "draft")
+            self.assertFalse(contracts[prm].event_ids)
+        self.assertEqual((contracts[ok].state, contracts[ok].date_start),
+                         ("active", "2025-03-01"))
+        event = flow_file.event_ids
+        self.assertEqual((event.prm, event.event_code, event.effect, event.fta),
+                         (ok, "MES", "activate", "BTSUPCU4"))
+        self.assertEqual(event.subscribed_powers, "HPH 60 kVA, HCH 72 kVA")
+
+    def test_r17_readings_outside_the_lifecycle_are_rejected_energies_not_indexes(self):
+        # R17 (C2-C4 readings): indexes of a BTSUPCU4 point stored, its consumptions over
+        # the period (quantity energy) never stored as indexes; a TURPE class the
+        # contracts do not handle (Pointe) and an HTA option are rejections naming the
+        # PRM and the field
+        good, pointe, hta = "40000000000001", "40000000000002", "40000000000003"
+        for prm in (good, pointe, hta):
+            self.create_point(prm, fta="BTSUPCU4", subscribed_kva=60)
+        flow_file = self.import_files([("R17_test.xml", r17_flow([
+            (good, "BTSUPCU4", [("HPH", 12000, 12850, 850), ("HCH", 5000, 5400, 400)]),
+            (pointe, "BTSUPCU4", [("Pointe", 100, 110, 10)]),
+            (hta, "HTA5", [("HPH", 1, 2, 1)])]))])
+        self.assertEqual(flow_file.state, "partially")
+        rows = flow_file.reading_ids
+        self.assertEqual(sorted((r.prm, r.time_class, r.value_wh) for r in rows),
+                         [(good, "HCH", 5400000), (good, "HPH", 12850000)])
+        self.assertEqual(flow_file.skipped_count, 2)  # the good point's two consumptions
+        self.assertIn("quantity energy", flow_file.skipped_note)
+        reasons = {r.record: r.reason for r in flow_file.rejection_ids}
+        self.assertEqual(set(reasons), {pointe, hta})
+        self.assertIn("PRM %s, field time_class" % pointe, reasons[pointe])
+        self.assertIn("Pointe", reasons[pointe])
+        self.assertIn("PRM %s, field fta" % hta, reasons[hta])
+        self.assertIn("HTA5", reasons[hta])
+
+    def test_r15_energy_registers_are_never_stored_as_indexes(self):
+        # R15 Classe_Mesure 3 is an energy over the period (quantity energy): beside the
+        # indexes it is counted as not stored; a reading of energies only is not stored
+        # either, without being a rejection
+        prm = "30001000000001"
+        flow_file = self.import_files([("R15_energy.xml", r15_flow([
+            (prm, "E-1", "2025-03-01", [("HPH", "1", 1200), ("HCH", "1", 800),
+                                        ("HPH", "3", 150)]),
+            (prm, "E-2", "2025-04-01", [("HPH", "3", 90)])]))])
+        self.assertEqual((flow_file.state, flow_file.rejected_count), ("imported", 0))
+        rows = flow_file.reading_ids
+        self.assertEqual(sorted((r.time_class, r.measure_class, r.value_wh) for r in rows),
+                         [("HCH", "1", 800000), ("HPH", "1", 1200000)])
+        self.assertEqual(flow_file.skipped_count, 2)
+        self.assertIn("energies over a period only", flow_file.skipped_note)
+        self.assertIn("quantity energy", flow_file.skipped_note)
+        self.assertFalse(self.Reading.search([("prm", "=", prm), ("date", "=", "2025-04-01")]))

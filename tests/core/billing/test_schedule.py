@@ -10,13 +10,18 @@ base from 2025-08-01 (LF 2025 art. 20); the demo offer coop-idf BASE 6 kVA: 13.0
 (``daily = annual / 365`` to 1e-8 EUR, ``amount = days x daily`` rounded half-up to the cent).
 """
 import datetime as dt
+import json
+import subprocess
+import sys
 from decimal import Decimal as D
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import enercoop_core.billing
 from enercoop_core.billing.model import Contract
 from enercoop_core.billing.profiles import ProfileCoefficients, local_midnight_utc
 from enercoop_core.billing.readings import Reading, Register
@@ -338,3 +343,30 @@ def test_move_out_closes_the_schedule_with_a_final_bill(rates, schedule):
     assert final.next_schedule is None and final.kind == "final"
     with pytest.raises(InputError):
         close_schedule(schedule, [contract()], dt.date(2026, 9, 1), readings, rates)
+
+
+def test_cli_bill_schedule_prints_the_schedules_of_the_demo_contracts():
+    demo = Path(enercoop_core.billing.__file__).parent / "data" / "demo"
+    flows = sorted(str(p) for p in demo.glob("R1*.xml"))
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "enercoop_core", "bill", "schedule"]
+                              + list(args), capture_output=True, text=True)
+    done = run("--contracts", str(demo / "contracts.csv"), "--offers", str(demo / "offers.csv"),
+               "--readings", *flows, "--start", "2025-12-01", "--count", "10",
+               "--first-due", "2025-12-05", "--contract", "C-0001", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (sched,) = json.loads(done.stdout)
+    amounts = [D(i["amount"]) for i in sched["instalments"]]
+    assert len(amounts) == 10 and sum(amounts) == D(sched["total"])
+    assert sched["instalments"][0]["due_date"] == "2025-12-05"
+    assert sched["pricing_dates"] == ["2025-12-01"]
+    text = run("--contracts", str(demo / "contracts.csv"), "--offers", str(demo / "offers.csv"),
+               "--start", "2025-12-01")
+    # no readings: every demo contract has annual_kwh, so each one is scheduled (flat)
+    assert text.returncode == 0, text.stderr
+    assert "3500 kWh/year, flat over the year" in text.stdout and " 12  2026-11-01" in text.stdout
+    bad = run("--contracts", str(demo / "contracts.csv"), "--offers", str(demo / "offers.csv"),
+              "--start", "2025-13-01")
+    assert bad.returncode == 2 and "--start" in bad.stderr
+    assert "example" in run("--help").stdout

@@ -246,3 +246,14 @@ def test_empty_member_of_an_archive_has_its_own_message(tmp_path):
     assert [r["prm"] for r in run] == [PRM_A, PRM_B]
     assert [(r.member, r.reason) for r in run.rejected] == [
         ("empty.xml", "empty document (0 bytes): nothing to read")]
+
+
+def test_a_known_flow_under_another_root_is_refused_with_the_right_root(tmp_path):
+    path = tmp_path / "hand_made_r15.xml"
+    path.write_bytes(b"<?xml version='1.0'?><Flux_R15><En_Tete_Flux/><PRM>"
+                     b"<Id_PRM>30000000000111</Id_PRM></PRM></Flux_R15>")
+    run = parse([str(path)])
+    assert list(run) == []
+    (rejection,) = run.rejected
+    assert "<Flux_R15>" in rejection.reason
+    assert "the flow R15 has the root element <R15>" in rejection.reason
