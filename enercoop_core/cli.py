@@ -27,7 +27,8 @@ COMMANDS = (
     ("flows", "enercoop_core.flows.cli",
      "read Enedis flows (R15, R151, R171, R17, R50, R4x, R64, R67, C15, C12, F15, F12)"),
     ("bill", "enercoop_core.billing.cli",
-     "bill contracts for a month; check network invoices; producer purchases"),
+     "bill contracts for a month or any period; monthly payment schedules; "
+     "check network invoices; producer purchases"),
     ("balance", "enercoop_core.balancing.cli",
      "half-hourly balance of production against supply for a month"),
     ("shares", "enercoop_core.shares.cli",

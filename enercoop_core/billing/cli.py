@@ -13,7 +13,8 @@ from enercoop_core.errors import EnercoopError, InputError
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "bill", help="bill contracts for a month; check network invoices; producer purchases",
+        "bill", help=("bill contracts for a month or any period; monthly payment schedules; "
+                      "check network invoices; producer purchases"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
             "Price the supply contracts of a contracts file (CSV or JSON, see "

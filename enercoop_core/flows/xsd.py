@@ -147,9 +147,11 @@ def _child_errors(stream, schema: etree.XMLSchema):
         if tag not in seen:
             seen.add(tag)
             prefix.append(deepcopy(elem))
+        first_line = elem.sourceline or 0
         mini.append(elem)
         if schema.validate(mini):
             continue
         for entry in schema.error_log:
-            if (entry.path or "").count("/") >= 2 and entry.line:
+            # errors in the kept copies of earlier children were reported with them
+            if (entry.path or "").count("/") >= 2 and entry.line and entry.line >= first_line:
                 yield entry

@@ -53,7 +53,9 @@ class SharesRegisterExport(http.Controller):
     def register_csv(self, company_id=None, **kw):
         """The register of members of the user's company (or ``company_id``) as CSV, for
         the readers the register PDF allows (``_shares_check_register_access``)."""
-        company = request.env.user.company_id
+        # the company in the user's own environment: ``env.user`` is browsed as the
+        # superuser in Odoo 11, and the register check would then let anyone through
+        company = request.env["res.company"].browse(request.env.user.company_id.id)
         if company_id:
             if not str(company_id).isdigit() or len(str(company_id)) > 9:
                 return request.not_found()

@@ -27,6 +27,10 @@ OPERATION_TYPES = [
 ]
 # fields the ledger itself fills in when an entry is stored
 _INTERNAL = "enercoop_share_entry_internal"
+# the value of that context key that lets create() store an entry: an object no RPC call
+# can pass (XML-RPC and JSON-RPC carry plain values; ``True`` was forged that way to
+# rewrite entries of the register)
+_INTERNAL_TOKEN = object()
 
 
 class EnercoopShareEntry(models.Model):
@@ -109,7 +113,7 @@ class EnercoopShareEntry(models.Model):
 
     @api.multi
     def write(self, vals):
-        if not self.env.context.get(_INTERNAL):
+        if self.env.context.get(_INTERNAL) is not _INTERNAL_TOKEN:
             raise UserError(_("Register entries are immutable: record a new operation "
                               "to correct one."))
         return super(EnercoopShareEntry, self).write(vals)
@@ -212,7 +216,8 @@ class EnercoopShareEntry(models.Model):
         if effect.refund:
             vals.update(refund_amount=to_float(effect.refund.amount_eur),
                         refund_due_date=to_odoo_date(effect.refund.due_date))
-        entry = super(EnercoopShareEntry, self.with_context(**{_INTERNAL: True})).create(vals)
+        entry = super(EnercoopShareEntry, self.with_context(
+            **{_INTERNAL: _INTERNAL_TOKEN})).create(vals)
         admitted = counterpart if kind == "transfer" else partner
         if effect.admitted:
             # sudo: member numbers are issued by the ledger only (nobody may create one)
@@ -263,7 +268,7 @@ class EnercoopShareEntry(models.Model):
         bill.action_invoice_open()
         if bill.date_due != self.refund_due_date:
             bill.date_due = self.refund_due_date
-        self.with_context(enercoop_share_entry_internal=True).write({"invoice_id": bill.id})
+        self.with_context(**{_INTERNAL: _INTERNAL_TOKEN}).write({"invoice_id": bill.id})
         template = self.env.ref("enercoop_coop_shares.mail_template_redemption",
                                 raise_if_not_found=False)
         if template and self.partner_id.email:

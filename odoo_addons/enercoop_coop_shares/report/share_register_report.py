@@ -49,7 +49,8 @@ class ReportShareCertificate(models.AbstractModel):
     @api.model
     def get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
-        company = self.env.user.company_id
+        # in the reader's environment (``env.user`` is browsed as the superuser in Odoo 11)
+        company = self.env["res.company"].browse(self.env.user.company_id.id)
         self._check_certificate_access(partners, company)
         today = fields.Date.context_today(self)
         day = to_date(today)

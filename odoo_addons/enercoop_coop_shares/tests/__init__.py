@@ -13,3 +13,4 @@ from . import test_access
 from . import test_public_form
 from . import test_regional_company
 from . import test_shares_ui
+from . import test_security_register_entries

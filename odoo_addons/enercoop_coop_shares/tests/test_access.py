@@ -403,6 +403,24 @@ class TestRouteAccess(SharesHttpCase):
              "Access other member"),
         ]
 
+    def test_register_export_of_the_users_own_company(self):
+        """Without ``company_id``: the register of the user's company, for its shares
+        users only (it was served to anyone logged in, portal members included: Odoo 11
+        browses ``env.user`` as the superuser, and the check let the superuser through)."""
+        url = "/enercoop_coop_shares/register.csv"
+        for kind in KINDS:
+            self.login(kind)
+            response = self.get(url)
+            what = "%s GET %s" % (kind, url)
+            if kind in READERS | {"regional"}:
+                self.assertEqual(response.status_code, 200, what)
+                # the regional user gets the region's register, not the main company's
+                self.assertEqual(b"Access other member" in response.content,
+                                 kind in READERS, what)
+            else:
+                self.assert_refused(response, what)
+                self.assertNotIn(b"Access other member", response.content, what)
+
     def test_reports_and_exports_as_each_kind_of_user(self):
         self.users["portal_other"] = self.other_portal
         for kind in KINDS + ("portal_other",):
@@ -449,7 +467,8 @@ class TestRouteAccess(SharesHttpCase):
                         "/report/pdf/enercoop_coop_shares.report_share_certificate/%d,%d"
                         % (partner.id, other.id),
                         "/enercoop_coop_shares/register.csv?company_id=%d"
-                        % self.company.id):
+                        % self.company.id,
+                        "/enercoop_coop_shares/register.csv"):
                 response = self.get(url, user)
                 self.assert_refused(response, url)
                 self.assertNotIn(other.name.encode("utf-8"), response.content)

@@ -18,3 +18,4 @@ from . import billing_run_line
 from . import production_installation
 from . import purchase_contract
 from . import network_check
+from . import report_overdue

@@ -28,6 +28,29 @@ STATES = [("draft", "Draft"), ("running", "Running"), ("done", "Done"),
           ("cancel", "Cancelled")]
 DEFAULT_BATCH = 100
 
+# A run's progress and its lines change only through the workflow below (action_start...,
+# the batches): it writes with this object in its context, which no RPC call can pass
+# (XML-RPC and JSON-RPC carry plain values only). Otherwise a user without invoicing
+# rights could create a "running" run holding lines of their choice (a contract billed
+# already, another company's) for the scheduled action, as superuser, to bill.
+_WORKFLOW = object()
+WORKFLOW_KEY = "enercoop_billing_workflow"
+PROGRESS_FIELDS = frozenset(["state", "line_ids", "date_started", "date_done", "duration"])
+
+
+def workflow(records):
+    """``records`` allowed to change the progress fields (the workflow's own writes)."""
+    return records.with_context(**{WORKFLOW_KEY: _WORKFLOW})
+
+
+def check_workflow(records, names):
+    """AccessError when ``names`` (fields being written) hold progress fields and the
+    write does not come from the workflow."""
+    if names and records.env.context.get(WORKFLOW_KEY) is not _WORKFLOW:
+        raise AccessError(_("The progress of a billing run (%s) changes only through its "
+                            "buttons (Start billing, Process next batch, Cancel).")
+                          % ", ".join(sorted(names)))
+
 
 class BillingRun(models.Model):
     _name = "enercoop.billing.run"
@@ -107,6 +130,18 @@ class BillingRun(models.Model):
         ], order="id")
 
     @api.model
+    def create(self, values):
+        # a new run is a draft without lines (the form sends state "draft", no lines)
+        check_workflow(self, [name for name in PROGRESS_FIELDS if values.get(name)
+                              and not (name == "state" and values[name] == "draft")])
+        return super(BillingRun, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        check_workflow(self, PROGRESS_FIELDS & set(values))
+        return super(BillingRun, self).write(values)
+
+    @api.model
     def _check_invoicing_rights(self):
         """Billing creates customer invoices: only for users with invoicing rights (the
         scheduled batches then bill as the superuser what such a user started)."""
@@ -135,7 +170,7 @@ class BillingRun(models.Model):
                 ("energy_period_start", "<", fields.Date.to_string(
                     adapter.period_bounds(run.period)[1]))]).mapped("energy_contract_id")
             lines = [(0, 0, {"contract_id": c.id}) for c in contracts if c not in already]
-            run.write({"state": "running", "line_ids": lines,
+            workflow(run).write({"state": "running", "line_ids": lines,
                        "date_started": fields.Datetime.now()})
             if not lines:
                 run._finish()
@@ -169,12 +204,12 @@ class BillingRun(models.Model):
                                 % run.name)
             run.invoice_ids.filtered(lambda inv: inv.state == "draft").unlink()
             run.line_ids.filtered(lambda l: l.state == "pending").unlink()
-            run.state = "cancel"
+            workflow(run).write({"state": "cancel"})
         return True
 
     @api.multi
     def _finish(self):
-        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        workflow(self).write({"state": "done", "date_done": fields.Datetime.now()})
 
     @api.multi
     def _process_batch(self, size=None):
@@ -196,7 +231,7 @@ class BillingRun(models.Model):
         if not self.env["enercoop.billing.run.line"].search_count(
                 [("run_id", "=", self.id), ("state", "=", "pending")]):
             self._finish()
-        self.duration += time.time() - began
+        workflow(self).write({"duration": self.duration + time.time() - began})
         return len(lines)
 
     @api.multi
@@ -228,12 +263,12 @@ class BillingRun(models.Model):
                         prior_bills=priors.get(contract.id, ()))
                     values = Invoice._energy_values_from_bill(contract, bill, self)
                     invoice = Invoice.create(values)
-                    line.write({"state": "billed", "invoice_id": invoice.id,
+                    workflow(line).write({"state": "billed", "invoice_id": invoice.id,
                                 "amount_total": float(bill.total), "message": False})
             except (EnercoopError, UserError) as error:
                 message = (error.name if isinstance(error, UserError) else
                            "%s: %s" % (type(error).__name__, error))
-                line.write({"state": "error", "message": message})
+                workflow(line).write({"state": "error", "message": message})
 
     # ------------------------------------------------------------------ set-up
     @api.model

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .billing_run import check_workflow
 
 STATES = [("pending", "To bill"), ("billed", "Billed"), ("error", "Not billed")]
 
@@ -25,6 +27,19 @@ class BillingRunLine(models.Model):
     amount_total = fields.Float(string="Total", digits=(16, 2))
     message = fields.Text(string="Reason not billed",
                           help="The core's message, e.g. a missing rate or index.")
+
+    @api.model
+    def create(self, values):
+        # the lines of a run are listed by action_start only (its company's contracts,
+        # not billed yet for the period)
+        check_workflow(self, ["line_ids"])
+        return super(BillingRunLine, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        check_workflow(self, set(values) & {"run_id", "contract_id", "state", "invoice_id",
+                                            "amount_total", "message"})
+        return super(BillingRunLine, self).write(values)
 
     _sql_constraints = [
         ("run_contract_uniq", "unique(run_id, contract_id)",

@@ -15,6 +15,28 @@ SEGMENTS = [
 DIRECTIONS = [("withdrawal", "Withdrawal"), ("injection", "Injection")]
 
 
+def check_same_company(records, field="delivery_point_id"):
+    """ValidationError when one of ``records`` refers (``field``: a delivery point, an
+    installation) to a record of another company: a regional cooperative's user could
+    otherwise add readings or contracts to the national cooperative's delivery points
+    (its bills would use them)."""
+    for record in records:
+        # sudo: the referred record's company decides, also for a user who may not read
+        # it (precisely the case refused: another cooperative's record)
+        target = record.sudo()[field]
+        if target and target.company_id != record.sudo().company_id:
+            raise ValidationError(_("%s %s belongs to another company than this %s.")
+                                  % (target._description, target.display_name,
+                                     record._description))
+
+
+def check_partner_readable(records):
+    """AccessError unless the writer may read the contacts ``records`` are linked to: a
+    regional cooperative's user linking a national customer by its id would then read
+    its name (Odoo shows a many-to-one's name to anyone) and bill it."""
+    records.mapped("partner_id").check_access_rule("read")
+
+
 FTA_SELECTION = [(code, code) for code in sorted(FTA_CLASSES)]
 
 
@@ -69,6 +91,10 @@ class DeliveryPoint(models.Model):
             counts = {g["delivery_point_id"][0]: g["delivery_point_id_count"] for g in groups}
         for point in self:
             point.reading_count = counts.get(point.id, 0)
+
+    @api.constrains("partner_id")
+    def _check_partner_readable(self):
+        check_partner_readable(self)
 
     @api.constrains("prm")
     def _check_prm(self):

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .delivery_point import check_same_company
 
 
 class LoadCurve(models.Model):
@@ -26,6 +28,10 @@ class LoadCurve(models.Model):
                                    ondelete="set null", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
+
+    @api.constrains("delivery_point_id", "company_id")
+    def _check_delivery_point_company(self):
+        check_same_company(self, "delivery_point_id")
 
     _sql_constraints = [
         ("key_company_uniq", "unique(key, company_id)", "This curve is already recorded."),

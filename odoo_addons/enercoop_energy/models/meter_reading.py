@@ -4,7 +4,7 @@ import datetime as dt
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .delivery_point import DIRECTIONS
+from .delivery_point import DIRECTIONS, check_same_company
 
 NATURES = [("real", "Real"), ("estimated", "Estimated"), ("self_read", "Self-read"),
            ("corrected", "Corrected")]
@@ -57,6 +57,10 @@ class MeterReading(models.Model):
                                    ondelete="set null", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
+
+    @api.constrains("delivery_point_id", "company_id")
+    def _check_delivery_point_company(self):
+        check_same_company(self, "delivery_point_id")
 
     _sql_constraints = [
         ("key_company_uniq", "unique(key, company_id)",

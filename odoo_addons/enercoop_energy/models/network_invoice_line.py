@@ -3,6 +3,8 @@ import json
 
 from odoo import api, fields, models
 
+from .delivery_point import check_same_company
+
 
 class NetworkInvoiceLine(models.Model):
     """A detail line of Enedis's network invoice (F15 or F12), kept with its flow record."""
@@ -41,6 +43,10 @@ class NetworkInvoiceLine(models.Model):
                                    ondelete="set null", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
+
+    @api.constrains("delivery_point_id", "company_id")
+    def _check_delivery_point_company(self):
+        check_same_company(self, "delivery_point_id")
 
     _sql_constraints = [
         ("key_company_uniq", "unique(key, company_id)",

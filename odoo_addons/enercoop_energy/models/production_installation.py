@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .delivery_point import check_partner_readable, check_same_company
+
 TECHNOLOGIES = [("hydro", "Hydro"), ("solar", "Solar"), ("wind", "Wind"),
                 ("biomass", "Biomass")]
 
@@ -31,6 +33,14 @@ class ProductionInstallation(models.Model):
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
     active = fields.Boolean(default=True)
+
+    @api.constrains("delivery_point_id", "company_id")
+    def _check_delivery_point_company(self):
+        check_same_company(self, "delivery_point_id")
+
+    @api.constrains("partner_id")
+    def _check_partner_readable(self):
+        check_partner_readable(self)
 
     _sql_constraints = [
         ("capacity_positive", "CHECK (capacity_kw >= 0)", "The capacity cannot be negative."),

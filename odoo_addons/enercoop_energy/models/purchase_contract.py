@@ -15,6 +15,7 @@ from enercoop_core.billing.purchase import purchase_invoice
 from enercoop_core.errors import EnercoopError
 
 from .. import billing_adapter as adapter
+from .delivery_point import check_same_company
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("terminated", "Terminated")]
 VAT_REGIMES = [("liable", "VAT-liable"), ("franchise", "Franchise en base (no VAT)")]
@@ -53,6 +54,10 @@ class PurchaseContract(models.Model):
                                   string="Self-billing invoices", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
                                  default=lambda self: self.env.user.company_id)
+
+    @api.constrains("installation_id", "company_id")
+    def _check_installation_company(self):
+        check_same_company(self, "installation_id")
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)",

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 import enercoop_core
 from enercoop_core.tariffs.offers import Offers
 
+from .delivery_point import check_partner_readable, check_same_company
+
 OFFERS_PARAM = "enercoop_energy.offers_file"
 # The example grid shipped with the core, used until a real one is configured.
 DEFAULT_OFFERS_FILE = os.path.join(os.path.dirname(enercoop_core.__file__),
@@ -53,6 +55,14 @@ class SupplyContract(models.Model):
                                  default=lambda self: self.env.user.company_id)
     event_ids = fields.One2many("enercoop.contract.event", "contract_id",
                                 string="Contract events")
+
+    @api.constrains("delivery_point_id", "company_id")
+    def _check_delivery_point_company(self):
+        check_same_company(self, "delivery_point_id")
+
+    @api.constrains("partner_id")
+    def _check_partner_readable(self):
+        check_partner_readable(self)
 
     _sql_constraints = [
         ("name_company_uniq", "unique(name, company_id)",

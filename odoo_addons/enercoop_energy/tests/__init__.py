@@ -10,3 +10,5 @@ from . import test_flow_import
 from . import test_supply_contract
 from . import test_energy_security
 from . import test_access
+from . import test_security_billing_progress
+from . import test_security_reports

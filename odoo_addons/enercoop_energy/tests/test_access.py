@@ -67,6 +67,11 @@ METHODS = {
     ("enercoop.billing.run", "action_run_all"): (BILLERS, ()),
     ("enercoop.billing.run", "action_cancel"): (BILLERS, ()),
     ("enercoop.billing.run", "action_view_invoices"): (ENERGY, ()),
+    # progress fields and lines: the workflow's only (test_security_billing_progress)
+    ("enercoop.billing.run", "create"): CRUD,
+    ("enercoop.billing.run", "write"): CRUD,
+    ("enercoop.billing.run.line", "create"): CRUD,
+    ("enercoop.billing.run.line", "write"): CRUD,
     ("enercoop.network.check", "action_check"): (ENERGY, ()),
     ("enercoop.meter.reading", "write"): CRUD,
     ("enercoop.meter.reading", "unlink"): CRUD,
@@ -83,6 +88,8 @@ METHODS = {
     ("account.invoice", "energy_period_label"): (BILLERS | {ACCOUNTANT}, ()),
     ("account.invoice.line", "write"): CRUD,
     ("res.partner", "create"): CRUD,
+    # Odoo's customer statement, rights added (its own test: test_security_reports)
+    ("report.account.report_overdue", "get_report_values"): CRUD,
     ("res.partner", "default_get"): CRUD,
 }
 

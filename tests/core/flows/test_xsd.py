@@ -127,3 +127,21 @@ def test_every_xsd_error_is_listed_with_its_line_then_capped(shared_enedis, tmp_
     assert len(run.documents[0].xsd_errors) == 2
     assert run.documents[0].xsd_errors[-1].startswith("%d more XSD error(s) not listed"
                                                       % (len(lines) - 1))
+
+
+def test_an_error_in_an_earlier_child_is_listed_once(shared_enedis, tmp_path):
+    # the header is kept as context when each later child is validated: its error must not
+    # come back with every PRM block
+    data = (shared_enedis / "samples" / "ef_r15_xsd_compliant.xml").read_bytes()
+    good = b"<Type_Compteur>CFB</Type_Compteur>"
+    assert data.count(good) >= 2
+    bad_header = data.replace(b"<Date_Creation>", b"<Date_Creation>X", 1)
+    assert bad_header != data
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(bad_header.replace(good, b"<Type_Compteur>XXX</Type_Compteur>"))
+    run = parse(str(bad), xsd_dir=str(shared_enedis / "xsd"))
+    list(run)
+    errors = run.documents[0].xsd_errors
+    assert len(errors) == len(set(errors)), errors
+    assert sum("Date_Creation" in e for e in errors) == 1
+    assert sum("Type_Compteur" in e for e in errors) == data.count(good)
