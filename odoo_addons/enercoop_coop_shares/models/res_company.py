@@ -245,6 +245,13 @@ class ResCompany(models.Model):
                     company._shares_xmlid("share_class_%s" % share_class.code.lower(), record)
         return True
 
+    @api.model
+    def _shares_load_default_statutes_everywhere(self):
+        """At install: every existing company without statutes (a regional cooperative
+        created before this addon) gets the example ones, as a new company does."""
+        self.search([])._shares_load_default_statutes()
+        return True
+
     def _shares_xmlid(self, name, record):
         self.env["ir.model.data"].sudo().create({
             "module": "enercoop_coop_shares", "name": name, "model": record._name,
