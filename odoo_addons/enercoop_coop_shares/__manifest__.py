@@ -16,6 +16,7 @@
         "portal",
         "enercoop_energy",
     ],
+    "post_init_hook": "post_init_hook",
     "data": [
         "security/enercoop_coop_shares_security.xml",
         "security/ir.model.access.csv",

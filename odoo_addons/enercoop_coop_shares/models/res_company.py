@@ -228,6 +228,9 @@ class ResCompany(models.Model):
                     "company_id": company.id})
                 if xmlids:
                     company._shares_xmlid("college_%s" % college.code, colleges[college.code])
+                else:
+                    company._shares_copy_translations(
+                        "enercoop_coop_shares.college_%s" % college.code, colleges[college.code])
             for share_class in statutes.share_classes:
                 record = self.env["enercoop.share.class"].sudo().create({
                     "code": share_class.code, "name": share_class.label,
@@ -243,6 +246,9 @@ class ResCompany(models.Model):
                                   for v in share_class.nominal_values]})
                 if xmlids:
                     company._shares_xmlid("share_class_%s" % share_class.code.lower(), record)
+                else:
+                    company._shares_copy_translations(
+                        "enercoop_coop_shares.share_class_%s" % share_class.code.lower(), record)
         return True
 
     @api.model
@@ -251,6 +257,22 @@ class ResCompany(models.Model):
         created before this addon) gets the example ones, as a new company does."""
         self.search([])._shares_load_default_statutes()
         return True
+
+    def _shares_copy_translations(self, xmlid, record):
+        """Give ``record`` the translated names of the addon's record ``xmlid`` (the main
+        company's college or share class of the same code): the other companies' copies
+        have no xml id of their own, so the addon's .po does not reach them."""
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not template or template == record:
+            return
+        # sudo: translations of set-up records (install, company creation)
+        Translation = self.env["ir.translation"].sudo()
+        name = "%s,name" % record._name
+        for entry in Translation.search([("name", "=", name), ("type", "=", "model"),
+                                         ("res_id", "=", template.id)]):
+            Translation.create({"name": name, "type": "model", "res_id": record.id,
+                                "lang": entry.lang, "src": entry.src, "value": entry.value,
+                                "module": entry.module, "state": entry.state})
 
     def _shares_xmlid(self, name, record):
         self.env["ir.model.data"].sudo().create({

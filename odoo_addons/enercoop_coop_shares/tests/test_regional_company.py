@@ -42,3 +42,21 @@ class TestRegionalCompany(SharesCase):
         region._shares_load_default_statutes()
         self.assertEqual(self.env["enercoop.college"].search_count(
             [("company_id", "=", region.id)]), len(statutes.colleges))
+
+    def test_a_regional_cooperatives_colleges_read_in_french(self):
+        # the addon's French names reach the copies made for other companies, at company
+        # creation and, for companies already there, at install (post_init_hook)
+        region = self.env["res.company"].create({"name": "Enercoop Test Région Traduite"})
+        french = self.env["enercoop.college"].with_context(lang="fr_FR")
+        main = french.search([("company_id", "=", self.company.id)])
+        copies = french.search([("company_id", "=", region.id)])
+        by_code = {c.code: c.name for c in main}
+        self.assertTrue(by_code)
+        self.assertNotEqual(by_code, {c.code: c.name for c in main.with_context(lang="en_US")},
+                            "the addon's French names are loaded")
+        self.assertEqual({c.code: c.name for c in copies}, by_code)
+        demo_region = self.env.ref("enercoop_energy.company_demo_regional",
+                                   raise_if_not_found=False)
+        if demo_region:
+            self.assertEqual({c.code: c.name for c in french.search(
+                [("company_id", "=", demo_region.id)])}, by_code)
