@@ -48,7 +48,7 @@ KVAS = (3, 6, 9, 12, 15, 18, 24, 30, 36)
 def shell(script: str) -> str:
     """Run bash with the project's helpers (scripts/lib.sh) loaded; return stdout."""
     return subprocess.run(["bash", "-c", '. "%s/scripts/lib.sh"; %s' % (REPO, script)],
-                          check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+                          check=True, stdout=subprocess.PIPE, text=True).stdout
 
 
 def prepare_db(db: str) -> None:

@@ -44,7 +44,7 @@ FIRST_PRM = 30000000000000  # benchmarks/flows.py numbers its PRMs from here
 def shell(script: str) -> str:
     """Run bash with the project's helpers (scripts/lib.sh) loaded; return stdout."""
     return subprocess.run(["bash", "-c", '. "%s/scripts/lib.sh"; %s' % (REPO, script)],
-                          check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+                          check=True, stdout=subprocess.PIPE, text=True).stdout
 
 
 def prepare_db(db: str) -> None:

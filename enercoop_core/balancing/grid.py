@@ -143,7 +143,7 @@ def align_flat(rows, ends_utc, values_w, step_s, grid: Grid, n_rows: int
         covered += np.bincount(index, weights=np.where(valid, steps, 0)[inside],
                                minlength=n_rows * size)
     else:  # any other step: share each interval between the slots it overlaps
-        spans = int(((steps.max() + SLOT_S - 1) // SLOT_S)) + 1
+        spans = int((steps.max() + SLOT_S - 1) // SLOT_S) + 1
         for j in range(spans):
             slot = first + j
             slot_start = grid.start_utc + slot * SLOT_S

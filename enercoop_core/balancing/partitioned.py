@@ -53,7 +53,7 @@ def _partial(consumers, producers, grid, profiled, coefficients) -> Balance:
     return balance(consumers, producers, grid, profiled, coefficients)
 
 
-class _Job(object):
+class _Job:
     """One partition's inputs, opaque to Dask (which would otherwise walk every curve of
     the lists and every field of the dataclasses while building its graph)."""
 

@@ -45,7 +45,7 @@ class Coded(NamedTuple):
     labels: Sequence[str]
 
     @classmethod
-    def of(cls, values) -> "Coded":
+    def of(cls, values) -> Coded:
         labels, codes = np.unique(np.asarray(values), return_inverse=True)
         return cls(codes.reshape(-1).astype(np.int64), tuple(str(l) for l in labels))
 

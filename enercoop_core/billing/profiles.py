@@ -63,7 +63,7 @@ class ProfileCoefficients:
     @classmethod
     def from_csv(cls, path, sub_profiles: Optional[Iterable[str]] = None,
                  column: str = "coefficient_prepare",
-                 stamp_ends_interval: bool = True) -> "ProfileCoefficients":
+                 stamp_ends_interval: bool = True) -> ProfileCoefficients:
         """Read the open-data CSV, keeping ``sub_profiles`` only (all when None)."""
         path = Path(path)
         wanted = set(sub_profiles) if sub_profiles is not None else None

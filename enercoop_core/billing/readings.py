@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 from enercoop_core.errors import InputError
 from enercoop_core.tariffs.calendar import CLASS_NAMES, PARIS

@@ -9,7 +9,7 @@ before the error kept. ``run.documents`` summarises each document.
 from __future__ import annotations
 
 import zipfile
-from typing import Dict, Iterator, List, Optional
+from typing import Iterator, Optional
 
 from lxml import etree
 

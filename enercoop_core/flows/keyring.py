@@ -101,10 +101,10 @@ class KeyRing:
     __str__ = __repr__
 
     @classmethod
-    def from_file(cls, path: str) -> "KeyRing":
+    def from_file(cls, path: str) -> KeyRing:
         """Read a key-ring file (line format or TOML, see the module doc)."""
         try:
-            with open(path, "r", encoding="utf-8") as handle:
+            with open(path, encoding="utf-8") as handle:
                 text = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise DecryptionError("cannot read the key ring: %s" % exc.__class__.__name__,
@@ -112,7 +112,7 @@ class KeyRing:
         return cls.from_text(text, path)
 
     @classmethod
-    def from_text(cls, text: str, source: str = "key ring") -> "KeyRing":
+    def from_text(cls, text: str, source: str = "key ring") -> KeyRing:
         lines = [line.strip() for line in text.splitlines()]
         entries = [line for line in lines if line and not line.startswith("#")]
         if source.lower().endswith(".toml") or (entries and entries[0].startswith("[")):
@@ -133,7 +133,7 @@ class KeyRing:
 
     @classmethod
     def collect(cls, keyring=None, key: Optional[str] = None, iv: Optional[str] = None,
-                environ=None) -> "KeyRing":
+                environ=None) -> KeyRing:
         """The ring of a run: ``keyring`` (a KeyRing or a file path, default
         ``$ENERCOOP_FLOW_KEYRING``), then ``key``/``iv`` (default ``$ENERCOOP_FLOW_KEY``/
         ``$ENERCOOP_FLOW_IV``)."""

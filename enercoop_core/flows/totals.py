@@ -22,7 +22,7 @@ decimals, bounded like every value (:mod:`.values`).
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, Optional
 
 from enercoop_core.flows import values as v
 from enercoop_core.flows.common import Context, texts

@@ -62,7 +62,7 @@ class CollegeHistory:
     def current(self) -> str:
         return self.periods[-1].college
 
-    def changed(self, college: str, on: dt.date) -> "CollegeHistory":
+    def changed(self, college: str, on: dt.date) -> CollegeHistory:
         """A new history with a change to ``college`` from day ``on`` (after the last change)."""
         last = self.periods[-1]
         if on <= last.valid_from:
@@ -71,7 +71,7 @@ class CollegeHistory:
         return CollegeHistory(self.periods[:-1] + (closed, CollegePeriod(college, on)))
 
     @classmethod
-    def starting(cls, college: str, on: dt.date) -> "CollegeHistory":
+    def starting(cls, college: str, on: dt.date) -> CollegeHistory:
         return cls((CollegePeriod(college, on),))
 
 

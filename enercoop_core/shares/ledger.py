@@ -152,7 +152,7 @@ class _State:
         self.highest_eur = ZERO
         self.last_date: Optional[dt.date] = None
 
-    def copy(self) -> "_State":
+    def copy(self) -> _State:
         other = _State()
         other.holdings = dict(self.holdings)
         other.unpaid = dict(self.unpaid)
@@ -186,11 +186,11 @@ class Ledger:
         The ledger is not changed."""
         return _apply(self.statutes, self._state.copy(), operation, len(self._effects) + 1)
 
-    def append(self, operation: Operation) -> "Ledger":
+    def append(self, operation: Operation) -> Ledger:
         """A new ledger with ``operation`` appended (raises if it breaks a rule)."""
         return self.extend((operation,))
 
-    def extend(self, operations: Iterable[Operation]) -> "Ledger":
+    def extend(self, operations: Iterable[Operation]) -> Ledger:
         """A new ledger with ``operations`` appended in order (all or none)."""
         state = self._state.copy()
         effects = list(self._effects)

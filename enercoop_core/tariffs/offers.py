@@ -31,7 +31,7 @@ class Offers:
                 self._classes.setdefault((company, offer), set()).add(time_class)
 
     @classmethod
-    def from_csv(cls, path) -> "Offers":
+    def from_csv(cls, path) -> Offers:
         return cls(load_table(str(path), KEY_FIELDS, None))
 
     def subscription(self, day, company: str, offer: str, kva: int) -> RateRow:

@@ -29,7 +29,7 @@ class PurchaseTariffs:
         self.index_table = index
 
     @classmethod
-    def from_csv(cls, prices_path, index_path=None) -> "PurchaseTariffs":
+    def from_csv(cls, prices_path, index_path=None) -> PurchaseTariffs:
         return cls(load_table(str(prices_path), ("tariff", "time_class"), None),
                    load_table(str(index_path), ("index",), None) if index_path else None)
 

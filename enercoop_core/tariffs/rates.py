@@ -26,7 +26,7 @@ class Rates:
         self.purchase = purchase
 
     @classmethod
-    def load(cls, offers_path=None, purchase_path=None, index_path=None) -> "Rates":
+    def load(cls, offers_path=None, purchase_path=None, index_path=None) -> Rates:
         """Bundled TURPE and tax tables with the cooperative's offers (and purchase) files.
 
         ``offers_path`` None: no offers (enough for the network invoice check and purchases)."""

@@ -90,7 +90,7 @@ class RateTable:
                              for day in (row.valid_from, row.valid_to) if day is not None})
 
     @classmethod
-    def from_csv(cls, path, key_fields: Sequence[str], name: Optional[str] = None) -> "RateTable":
+    def from_csv(cls, path, key_fields: Sequence[str], name: Optional[str] = None) -> RateTable:
         path = Path(path)
         name = name or path.name
         try:
@@ -101,7 +101,7 @@ class RateTable:
             raise InputError("not UTF-8 text (byte %d)" % exc.start, file=name)
 
     @classmethod
-    def _read_csv(cls, path: Path, key_fields: Sequence[str], name: str) -> "RateTable":
+    def _read_csv(cls, path: Path, key_fields: Sequence[str], name: str) -> RateTable:
         rows = []
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)

@@ -15,7 +15,7 @@ def test_version(capsys):
 
 def test_help_lists_commands_and_exit_code():
     out = subprocess.run([sys.executable, "-m", "enercoop_core", "--help"],
-                         stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
     assert "usage: enercoop" in out
 
 
@@ -29,7 +29,7 @@ def test_help_does_not_import_the_heavy_modules():
             "print(sorted(m for m in ('numpy', 'lxml', 'enercoop_core.flows.engine') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                         universal_newlines=True, check=True).stdout
+                         text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
     assert "flows" in out and "directory" in out
 

@@ -12,7 +12,7 @@ class SharesPortal(CustomerPortal):
 
     def _prepare_portal_layout_values(self):
         """The portal home's counter: the member's number of shares (all cooperatives)."""
-        values = super(SharesPortal, self)._prepare_portal_layout_values()
+        values = super()._prepare_portal_layout_values()
         partner = request.env.user.partner_id
         entries = request.env["enercoop.share.entry"].search_count(
             ["|", ("partner_id", "=", partner.id), ("counterpart_id", "=", partner.id)])

@@ -17,10 +17,10 @@ class SharesReportController(ReportController):
     @http.route()
     def report_routes(self, reportname, docids=None, converter=None, **data):
         if not reportname.startswith(PREFIX):
-            return super(SharesReportController, self).report_routes(
+            return super().report_routes(
                 reportname, docids=docids, converter=converter, **data)
         try:
-            return super(SharesReportController, self).report_routes(
+            return super().report_routes(
                 reportname, docids=docids, converter=converter, **data)
         except AccessError as exc:
             raise Forbidden(exc.name)

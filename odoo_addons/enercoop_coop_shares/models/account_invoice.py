@@ -11,7 +11,7 @@ class AccountInvoice(models.Model):
     @api.multi
     def action_invoice_paid(self):
         """When a capital-release invoice is paid, its shares are issued."""
-        result = super(AccountInvoice, self).action_invoice_paid()
+        result = super().action_invoice_paid()
         # sudo: the accountant paying the invoice need not read the share requests
         requests = self.sudo().mapped("share_request_ids")
         requests._on_invoice_paid()

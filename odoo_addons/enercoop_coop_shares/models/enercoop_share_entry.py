@@ -116,7 +116,7 @@ class EnercoopShareEntry(models.Model):
         if self.env.context.get(_INTERNAL) is not _INTERNAL_TOKEN:
             raise UserError(_("Register entries are immutable: record a new operation "
                               "to correct one."))
-        return super(EnercoopShareEntry, self).write(vals)
+        return super().write(vals)
 
     @api.multi
     def unlink(self):

@@ -69,7 +69,7 @@ class EnercoopSubscriptionRequest(models.Model):
             vals["name"] = self.env["ir.sequence"].with_context(
                 force_company=vals.get("company_id") or self.env.user.company_id.id
             ).next_by_code("enercoop.subscription.request") or "/"
-        request = super(EnercoopSubscriptionRequest, self).create(vals)
+        request = super().create(vals)
         if not self.env.context.get("shares_no_ack_mail"):
             # the public form sends it itself, under its throttle
             request._send("enercoop_coop_shares.mail_template_request_received")

@@ -65,7 +65,7 @@ class ResCompany(models.Model):
     def create(self, vals):
         """A new company (a regional cooperative, an independent SCIC) starts with its own
         colleges and share classes, copied from the core's example statutes."""
-        company = super(ResCompany, self).create(vals)
+        company = super().create(vals)
         # sudo: whoever may create a company (Settings) sets up its statutes with it,
         # even without the shares manager group
         company.sudo()._shares_load_default_statutes()

@@ -24,7 +24,7 @@ class SharesCase(EnercoopCase):
     class B so that the capital stays above the statutory floor whatever the demo data."""
 
     def setUp(self):
-        super(SharesCase, self).setUp()
+        super().setUp()
         self.company = self.env.ref("base.main_company")
         self.company._shares_load_default_statutes()
         self.Entry = self.env["enercoop.share.entry"]
@@ -160,7 +160,7 @@ class SharesHttpCase(SharesCase, common.HttpCase):
         registry = odoo.registry(common.get_db_name())
         registry.enter_test_mode()
         self.addCleanup(registry.leave_test_mode)
-        super(SharesHttpCase, self).setUp()
+        super().setUp()
         self.cr.release()
         # TransactionCase's clean-up closes the cursor, which releases the lock again
         self.addCleanup(self.cr.acquire)
@@ -170,7 +170,7 @@ class SharesHttpCase(SharesCase, common.HttpCase):
         endpoint: what the test wrote since the previous request would be lost. Move
         that savepoint first (the whole transaction is still rolled back at the end)."""
         self.cr.commit()
-        return super(SharesHttpCase, self).url_open(url, data=data, timeout=timeout)
+        return super().url_open(url, data=data, timeout=timeout)
 
     def form_token(self, age=60):
         """The public form's signed time, as if the form was served ``age`` seconds ago."""

@@ -88,7 +88,7 @@ def public_methods():
 class AccessCase(SharesCase):
 
     def setUp(self):
-        super(AccessCase, self).setUp()
+        super().setUp()
         self.make_users()
         self.make_records()
         # an assembly without ballots, for its workflow buttons
@@ -364,7 +364,7 @@ class TestRouteAccess(SharesHttpCase):
     """Every report and route over HTTP, logged in as each kind of user."""
 
     def setUp(self):
-        super(TestRouteAccess, self).setUp()
+        super().setUp()
         self.make_users()
         self.assembly = self.env["enercoop.general.assembly"].create({
             "name": "Route assembly", "date": self.today})

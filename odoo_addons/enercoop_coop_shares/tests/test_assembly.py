@@ -15,7 +15,7 @@ from .common import SharesCase
 class TestAssembly(SharesCase):
 
     def setUp(self):
-        super(TestAssembly, self).setUp()
+        super().setUp()
         self.members = {}
         for name, college in [("Consumer one", "consumers"), ("Consumer two", "consumers"),
                               ("Producer one", "producers"), ("Employee one", "employees")]:

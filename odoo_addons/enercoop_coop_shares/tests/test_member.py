@@ -15,7 +15,7 @@ MEMBER_MENUS = ["enercoop_coop_shares.menu_coop_shares", "enercoop_coop_shares.m
 class TestMember(EnercoopCase):
 
     def setUp(self):
-        super(TestMember, self).setUp()
+        super().setUp()
         self.member = self.create_partner("Member test member", role_member=True)
         self.consumer_member = self.create_partner(
             "Member test consumer member", role_member=True, role_consumer=True)

@@ -14,7 +14,7 @@ class TestMembership(SharesCase):
     """One contact, member of two regional cooperatives: a number in each register."""
 
     def setUp(self):
-        super(TestMembership, self).setUp()
+        super().setUp()
         self.region = self.env["res.company"].create({"name": "Enercoop Test Région"})
         self.region._shares_load_default_statutes()
         self.region_user = self.create_user("shares.region.member", [SHARES_MANAGER])

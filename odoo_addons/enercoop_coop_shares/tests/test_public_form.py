@@ -17,7 +17,7 @@ def _page(response):
 class TestPublicForm(SharesHttpCase):
 
     def setUp(self):
-        super(TestPublicForm, self).setUp()
+        super().setUp()
         self.authenticate(None, None)
         page = _page(self.url_open("/shares/subscribe"))
         self.page = page

@@ -84,12 +84,12 @@ class AccountInvoice(models.Model):
         if frozen and self.filtered(lambda inv: inv.state != "draft"):
             raise UserError(_("A validated invoice's energy detail can no longer change "
                               "(%s).") % ", ".join(sorted(frozen)))
-        return super(AccountInvoice, self).write(values)
+        return super().write(values)
 
     # ------------------------------------------------------------------ core figures win
     @api.multi
     def get_taxes_values(self):
-        grouped = super(AccountInvoice, self).get_taxes_values()
+        grouped = super().get_taxes_values()
         if not self.energy_vat_json:
             return grouped
         core = json.loads(self.energy_vat_json)

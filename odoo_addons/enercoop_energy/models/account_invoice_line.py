@@ -31,7 +31,7 @@ class AccountInvoiceLine(models.Model):
         if frozen and self.filtered(lambda l: l.invoice_id.state not in (False, "draft")):
             raise UserError(_("A validated invoice's energy lines can no longer change "
                               "(%s).") % ", ".join(sorted(frozen)))
-        return super(AccountInvoiceLine, self).write(values)
+        return super().write(values)
 
     @api.one
     @api.depends('price_unit', 'discount', 'invoice_line_tax_ids', 'quantity',
@@ -39,7 +39,7 @@ class AccountInvoiceLine(models.Model):
                  'invoice_id.company_id', 'invoice_id.date_invoice', 'invoice_id.date',
                  'energy_code', 'energy_amount')
     def _compute_price(self):
-        super(AccountInvoiceLine, self)._compute_price()
+        super()._compute_price()
         if self.energy_code:
             # the core's amount (quantity x unit price rounded half-up once) is the subtotal
             sign = self.invoice_id.type in ("in_refund", "out_refund") and -1 or 1

@@ -134,12 +134,12 @@ class BillingRun(models.Model):
         # a new run is a draft without lines (the form sends state "draft", no lines)
         check_workflow(self, [name for name in PROGRESS_FIELDS if values.get(name)
                               and not (name == "state" and values[name] == "draft")])
-        return super(BillingRun, self).create(values)
+        return super().create(values)
 
     @api.multi
     def write(self, values):
         check_workflow(self, PROGRESS_FIELDS & set(values))
-        return super(BillingRun, self).write(values)
+        return super().write(values)
 
     @api.model
     def _check_invoicing_rights(self):

@@ -33,13 +33,13 @@ class BillingRunLine(models.Model):
         # the lines of a run are listed by action_start only (its company's contracts,
         # not billed yet for the period)
         check_workflow(self, ["line_ids"])
-        return super(BillingRunLine, self).create(values)
+        return super().create(values)
 
     @api.multi
     def write(self, values):
         check_workflow(self, set(values) & {"run_id", "contract_id", "state", "invoice_id",
                                             "amount_total", "message"})
-        return super(BillingRunLine, self).write(values)
+        return super().write(values)
 
     _sql_constraints = [
         ("run_contract_uniq", "unique(run_id, contract_id)",

@@ -34,14 +34,14 @@ class InvoiceEnergyDetail(models.Model):
 
     @api.model
     def create(self, values):
-        detail = super(InvoiceEnergyDetail, self).create(values)
+        detail = super().create(values)
         detail._check_invoice_draft()
         return detail
 
     @api.multi
     def write(self, values):
         self._check_invoice_draft()
-        result = super(InvoiceEnergyDetail, self).write(values)
+        result = super().write(values)
         if "invoice_id" in values:
             self._check_invoice_draft()
         return result
@@ -49,4 +49,4 @@ class InvoiceEnergyDetail(models.Model):
     @api.multi
     def unlink(self):
         self._check_invoice_draft()
-        return super(InvoiceEnergyDetail, self).unlink()
+        return super().unlink()

@@ -98,7 +98,7 @@ class MeterReading(models.Model):
     @api.multi
     def write(self, values):
         self._check_not_invoiced()
-        result = super(MeterReading, self).write(values)
+        result = super().write(values)
         if {"date", "delivery_point_id"} & set(values):
             self._check_not_invoiced()
         return result
@@ -106,7 +106,7 @@ class MeterReading(models.Model):
     @api.multi
     def unlink(self):
         self._check_not_invoiced()
-        return super(MeterReading, self).unlink()
+        return super().unlink()
 
     @api.multi
     def _to_core_records(self):

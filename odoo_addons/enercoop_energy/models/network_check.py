@@ -3,7 +3,7 @@
 (``enercoop_core.billing.network_check.check_network``), differences per PRM and component."""
 import datetime as dt
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from enercoop_core.billing.network_check import check_network

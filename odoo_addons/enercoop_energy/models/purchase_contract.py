@@ -7,7 +7,7 @@ VAT by the producer's regime) written as an ``in_invoice`` by ``account.invoice`
 """
 import datetime as dt
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from enercoop_core.billing.purchase import PurchaseContract as CorePurchaseContract

@@ -16,4 +16,4 @@ class ReportOverdue(models.AbstractModel):
         partners = self.env["res.partner"].browse(docids)
         partners.check_access_rights("read")
         partners.check_access_rule("read")
-        return super(ReportOverdue, self).get_report_values(docids, data=data)
+        return super().get_report_values(docids, data=data)

@@ -47,7 +47,7 @@ class ResPartner(models.Model):
     def default_get(self, fields_list):
         # the company's language wins over the database-wide default (an ir.default of
         # en_US set when the database was created); a default_lang of the context stays
-        values = super(ResPartner, self).default_get(fields_list)
+        values = super().default_get(fields_list)
         if "lang" in fields_list and not self.env.context.get("default_lang"):
             values["lang"] = self._enercoop_company_lang() or values.get("lang")
         return values
@@ -56,4 +56,4 @@ class ResPartner(models.Model):
     def create(self, values):
         if "lang" not in values and values.get("company_id"):
             values = dict(values, lang=self._enercoop_company_lang(values["company_id"]))
-        return super(ResPartner, self).create(values)
+        return super().create(values)

@@ -94,7 +94,7 @@ class SupplyContract(models.Model):
         if values.get("name", _("New")) == _("New"):
             values["name"] = self.env["ir.sequence"].next_by_code(
                 "enercoop.supply.contract") or _("New")
-        return super(SupplyContract, self).create(values)
+        return super().create(values)
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

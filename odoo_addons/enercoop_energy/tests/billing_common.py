@@ -55,7 +55,7 @@ def r15_base(prm, readings):
 class BillingCase(EnercoopCase):
 
     def setUp(self):
-        super(BillingCase, self).setUp()
+        super().setUp()
         self.company = self.env.user.company_id
         self.company.enercoop_code = "coop-idf"
         self.Run = self.env["enercoop.billing.run"]

@@ -22,7 +22,7 @@ class EnercoopCase(common.TransactionCase):
     """A transaction rolled back after each test, with factories for contacts and users."""
 
     def setUp(self):
-        super(EnercoopCase, self).setUp()
+        super().setUp()
         self.Partner = self.env["res.partner"]
 
     def create_partner(self, name, **values):
@@ -64,7 +64,7 @@ class EnercoopCase(common.TransactionCase):
         return {x for x in xmlids if self.env.ref(x).id in shown}
 
 
-class EnercoopAccessMixin(object):
+class EnercoopAccessMixin:
     """The people of the access suites (``cls.users``: energy user and manager of the
     national cooperative, both with invoicing rights, a regional cooperative's user, an
     accountant, a portal member, the public visitor) and one national record of each

@@ -233,7 +233,7 @@ class EnergyCase(EnercoopCase):
     """A cooperative of its own (child of the main company) with a few delivery points."""
 
     def setUp(self):
-        super(EnergyCase, self).setUp()
+        super().setUp()
         self.Point = self.env["enercoop.delivery.point"]
         self.Contract = self.env["enercoop.supply.contract"]
         self.FlowFile = self.env["enercoop.flow.file"]

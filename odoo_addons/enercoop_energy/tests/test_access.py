@@ -117,7 +117,7 @@ class TestAccess(EnercoopAccessMixin, common.SavepointCase):
 
     @classmethod
     def setUpClass(cls):
-        super(TestAccess, cls).setUpClass()
+        super().setUpClass()
         cls.setup_access_world()
 
     # ------------------------------------------------------------------ CRUD

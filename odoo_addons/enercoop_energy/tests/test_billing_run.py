@@ -16,7 +16,7 @@ from .billing_common import PRMS, BillingCase, cents, r15_base
 class TestBillingRun(BillingCase):
 
     def setUp(self):
-        super(TestBillingRun, self).setUp()
+        super().setUp()
         self.point_base = self.create_point(PRMS["30001000000001"], "BTINFCU4", 6,
                                             "22:00-06:00")
         self.point_hphc = self.create_point(PRMS["30001000000002"], "BTINFMU4", 9,

@@ -12,7 +12,7 @@ from .billing_common import PRMS, BillingCase
 class TestBillingSecurity(BillingCase):
 
     def setUp(self):
-        super(TestBillingSecurity, self).setUp()
+        super().setUp()
         point = self.create_point(PRMS["30001000000001"], "BTINFCU4", 6)
         self.contract = self.create_contract(point, "BASE")
         self.import_flows()

@@ -15,7 +15,7 @@ class TestEnergySecurity(EnergyCase):
     """The national cooperative (self.company) and two regional ones under it."""
 
     def setUp(self):
-        super(TestEnergySecurity, self).setUp()
+        super().setUp()
         self.north = self.create_company("North regional", parent=self.company)
         self.south = self.create_company("South regional", parent=self.company)
         self.records = {}

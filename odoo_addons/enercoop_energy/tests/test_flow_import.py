@@ -31,7 +31,7 @@ DEMO_PRMS = ["30001000000001", "30001000000002", "30001000000003", "300010000000
 class TestFlowImport(EnergyCase):
 
     def setUp(self):
-        super(TestFlowImport, self).setUp()
+        super().setUp()
         self.points = {prm: self.create_point(prm) for prm in DEMO_PRMS}
         self.october = demo_flow("R15_COOPDEMO_20251001")
 

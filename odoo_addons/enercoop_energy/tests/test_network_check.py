@@ -29,7 +29,7 @@ class TestNetworkCheck(BillingCase):
             "company_id": self.company.id})
 
     def setUp(self):
-        super(TestNetworkCheck, self).setUp()
+        super().setUp()
         self.point = self.create_point(PRMS["30001000000001"], "BTINFCU4", 6)
         self.contract = self.create_contract(self.point, "BASE")
         versions = adapter.contract_versions(self.contract)

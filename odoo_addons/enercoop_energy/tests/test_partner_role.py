@@ -20,7 +20,7 @@ ROLE_ACTIONS = {
 class TestPartnerRole(EnercoopCase):
 
     def setUp(self):
-        super(TestPartnerRole, self).setUp()
+        super().setUp()
         create = self.create_partner
         self.consumer = create("Role test consumer", role_consumer=True)
         self.prosumer = create("Role test prosumer", role_consumer=True,

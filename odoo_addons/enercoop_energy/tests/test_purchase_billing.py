@@ -13,7 +13,7 @@ from .billing_common import PRMS, BillingCase, cents
 class TestPurchaseBilling(BillingCase):
 
     def setUp(self):
-        super(TestPurchaseBilling, self).setUp()
+        super().setUp()
         self.producer = self.create_partner("Moulin test", is_company=True)
         self.point = self.create_point(PRMS["30002000000001"], kva=36, direction="injection",
                                        partner=self.producer)

@@ -20,7 +20,7 @@ MENUS = [
 class TestSecurity(EnercoopCase):
 
     def setUp(self):
-        super(TestSecurity, self).setUp()
+        super().setUp()
         self.coop_user = self.create_user("coop.user", [USER])
         self.coop_manager = self.create_user("coop.manager", [MANAGER])
         self.plain_user = self.create_user("plain.user", ["base.group_user"])

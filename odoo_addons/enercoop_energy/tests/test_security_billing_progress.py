@@ -17,7 +17,7 @@ class TestBillingProgressIsTheWorkflows(EnercoopAccessMixin, common.SavepointCas
 
     @classmethod
     def setUpClass(cls):
-        super(TestBillingProgressIsTheWorkflows, cls).setUpClass()
+        super().setUpClass()
         cls.setup_access_world()
         env = cls.env
         cls.contract = env["enercoop.supply.contract"].search(
@@ -99,7 +99,7 @@ class TestRecordsStayOnTheirCompanysPoints(EnercoopAccessMixin, common.Savepoint
 
     @classmethod
     def setUpClass(cls):
-        super(TestRecordsStayOnTheirCompanysPoints, cls).setUpClass()
+        super().setUpClass()
         cls.setup_access_world()
 
     def test_regional_records_refuse_a_national_point(self):

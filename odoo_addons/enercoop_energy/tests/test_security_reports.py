@@ -17,7 +17,7 @@ class TestCustomerStatementRights(EnercoopAccessMixin, common.SavepointCase):
 
     @classmethod
     def setUpClass(cls):
-        super(TestCustomerStatementRights, cls).setUpClass()
+        super().setUpClass()
         cls.setup_access_world()
         env = cls.env
         cls.clerk = env["res.users"].with_context(no_reset_password=True).create({
