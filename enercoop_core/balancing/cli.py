@@ -58,7 +58,6 @@ def _wrap(text: str) -> str:
 
 def run(args) -> int:
     from enercoop_core.balancing.grid import local_label, month_grid
-    from enercoop_core.balancing.io import read_curves, read_producers, read_profiled
     from enercoop_core.balancing.matching import match
     from enercoop_core.balancing.portfolio import (
         portfolio_matrices,
@@ -67,24 +66,11 @@ def run(args) -> int:
     )
 
     grid = month_grid(args.period)
-    curves, problems = read_curves(args.curves)
-    production, more = read_curves(args.production) if args.production else ([], [])
-    problems += more
-    consumers = [c for c in curves if c.direction != "injection"]
-    producers = [c for c in curves if c.direction == "injection"] + production
-    profiled, coefficients = [], None
-    if args.profiled:
-        if not args.profiles:
-            raise InputError("--profiled needs --profiles (the coefficient file)",
-                             field="--profiles")
-        from enercoop_core.billing.profiles import ProfileCoefficients
-        profiled = read_profiled(args.profiled)
-        coefficients = ProfileCoefficients.from_csv(
-            args.profiles, sub_profiles={p.sub_profile for p in profiled})
+    consumers, producers, profiled, coefficients, problems = _read_inputs(args)
     matrices = portfolio_matrices(consumers, producers, grid, profiled, coefficients)
     result = reduce_matrices(matrices)
     summary = summarize(result)
-    matching = match(matrices, read_producers(args.producers) if args.producers else ())
+    matching = match(matrices, _producer_contracts(args))
     problems += matching.check()
     for prm, slots in sorted(result.incomplete.items()):
         problems.append("PRM %s: %d half-hour(s) without a full measure" % (prm, slots))
@@ -99,13 +85,50 @@ def run(args) -> int:
             writer.writerows(matching.rows("month"))
     summary = dict(summary, period=args.period, start=local_label(grid.start_utc),
                    end=local_label(grid.end_utc))
-    out = sys.stdout
-    if args.format == "json":
+    _write(args.format, summary, matching, result, grid, problems, sys.stdout)
+    for problem in problems:
+        print("enercoop balance: %s" % problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _read_inputs(args):
+    """(consumers' curves, producers' curves, profiled consumers, their coefficients or
+    None, problems) from the command's files."""
+    from enercoop_core.balancing.io import read_curves, read_profiled
+
+    curves, problems = read_curves(args.curves)
+    production, more = read_curves(args.production) if args.production else ([], [])
+    problems += more
+    consumers = [c for c in curves if c.direction != "injection"]
+    producers = [c for c in curves if c.direction == "injection"] + production
+    profiled, coefficients = [], None
+    if args.profiled:
+        if not args.profiles:
+            raise InputError("--profiled needs --profiles (the coefficient file)",
+                             field="--profiles")
+        from enercoop_core.billing.profiles import ProfileCoefficients
+        profiled = read_profiled(args.profiled)
+        coefficients = ProfileCoefficients.from_csv(
+            args.profiles, sub_profiles={p.sub_profile for p in profiled})
+    return consumers, producers, profiled, coefficients, problems
+
+
+def _producer_contracts(args):
+    from enercoop_core.balancing.io import read_producers
+
+    return read_producers(args.producers) if args.producers else ()
+
+
+def _write(fmt, summary, matching, result, grid, problems, out) -> None:
+    """The balance on ``out`` as JSON, as half-hourly CSV rows, or as text."""
+    from enercoop_core.balancing.grid import local_label
+
+    if fmt == "json":
         json.dump({"summary": summary, "matching": list(matching.rows("month")),
                    "coverage": matching.consumer_coverage(), "problems": problems},
                   out, indent=2, ensure_ascii=False)
         out.write("\n")
-    elif args.format == "csv":
+    elif fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(["instant_end", "consumption_wh", "production_wh", "balance_wh"])
         for end, cons, prod in zip(grid.ends.tolist(), result.consumption_wh.tolist(),
@@ -114,9 +137,6 @@ def run(args) -> int:
                              round(prod - cons, 3)])
     else:
         _text(summary, matching, out)
-    for problem in problems:
-        print("enercoop balance: %s" % problem, file=sys.stderr)
-    return 1 if problems else 0
 
 
 _MATCH_COLUMNS = ["period", "producer_prm", "producer", "technology", "consumer_prm",
@@ -127,18 +147,22 @@ def _ratio(value) -> str:
     return "-" if value is None else "%.1f %%" % (100.0 * value)
 
 
+def _kwh(wh) -> str:
+    """``1234567`` Wh -> ``"1 234.6 kWh"`` (thousands grouped by a space)."""
+    return "%s kWh" % format(wh / 1000.0, ",.1f").replace(",", " ")
+
+
 def _text(summary, matching, out) -> None:
-    kwh = lambda wh: "%s kWh" % format(wh / 1000.0, ",.1f").replace(",", " ")
     print("Balance %(period)s (%(start)s .. %(end)s, %(slots)d half-hours)" % summary, file=out)
     print("  consumers %d, producers %d" % (summary["consumers"], summary["producers"]),
           file=out)
-    print("  consumption   %s" % kwh(summary["consumption_wh"]), file=out)
-    print("  production    %s" % kwh(summary["production_wh"]), file=out)
-    print("  balance       %s" % kwh(summary["balance_wh"]), file=out)
+    print("  consumption   %s" % _kwh(summary["consumption_wh"]), file=out)
+    print("  production    %s" % _kwh(summary["production_wh"]), file=out)
+    print("  balance       %s" % _kwh(summary["balance_wh"]), file=out)
     print("  covered half-hour by half-hour %s; production / consumption %s" % (
         _ratio(summary["coverage_ratio"]), _ratio(summary["volume_ratio"])), file=out)
     print("  deficit %s over %.1f h; surplus %s over %.1f h" % (
-        kwh(summary["deficit_wh"]), summary["deficit_hours"], kwh(summary["surplus_wh"]),
+        _kwh(summary["deficit_wh"]), summary["deficit_hours"], _kwh(summary["surplus_wh"]),
         summary["surplus_hours"]), file=out)
     by_producer = {}
     for row in matching.rows("month"):
@@ -147,4 +171,4 @@ def _text(summary, matching, out) -> None:
     if by_producer:
         print("  supply covered by producer:", file=out)
         for (prm, name), wh in sorted(by_producer.items(), key=lambda kv: -kv[1]):
-            print("    %s %s  %s" % (prm, name, kwh(wh)), file=out)
+            print("    %s %s  %s" % (prm, name, _kwh(wh)), file=out)

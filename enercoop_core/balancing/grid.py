@@ -24,6 +24,7 @@ import numpy as np
 
 from enercoop_core.billing.profiles import local_midnight_utc
 from enercoop_core.errors import InputError
+from enercoop_core.period import month
 from enercoop_core.tariffs.calendar import PARIS, paris_offset_seconds
 
 SLOT_S = 1800
@@ -87,12 +88,8 @@ def day_grid(start: dt.date, end: dt.date) -> Grid:
 
 
 def month_bounds(text: str) -> Tuple[dt.date, dt.date]:
-    """``"2025-03"`` -> (2025-03-01, 2025-04-01)."""
-    try:
-        start = dt.datetime.strptime(text.strip(), "%Y-%m").date()
-    except ValueError:
-        raise InputError("period must be YYYY-MM, not %r" % text, field="period")
-    return start, dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    """``"2025-03"`` -> (2025-03-01, 2025-04-01) (see :func:`enercoop_core.period.month`)."""
+    return month(text.strip(), field="period")
 
 
 def month_grid(text: str) -> Grid:

@@ -55,19 +55,19 @@ def read_curve_csv(path) -> List[Curve]:
             step = int(row.get("step_minutes") or 30)
             if step <= 0:
                 raise ValueError(step)
-        except ValueError:
+        except ValueError as exc:
             raise InputError("not a positive whole number of minutes", file=path.name,
-                             record=record, field="step_minutes")
+                             record=record, field="step_minutes") from exc
         try:
             instant, _ = flow_values.utc_seconds(row["instant"], "instant")
         except FieldError as exc:
-            raise InputError(exc.message, file=path.name, record=record, field="instant")
+            raise InputError(exc.message, file=path.name, record=record, field="instant") from exc
         text = row["value_w"]
         try:
             value = float(text.replace(",", ".")) if text else float("nan")
-        except ValueError:
+        except ValueError as exc:
             raise InputError("not a number: %r" % text, file=path.name, record=record,
-                             field="value_w")
+                             field="value_w") from exc
         instants, values = groups.setdefault((row["prm"], direction, step), ([], []))
         instants.append(instant)
         values.append(value)
@@ -125,9 +125,9 @@ def read_profiled(path) -> List[ProfiledConsumer]:
             energy = float(row["energy_kwh"].replace(",", "."))
             if energy < 0 or energy != energy:
                 raise ValueError(energy)
-        except ValueError:
+        except ValueError as exc:
             raise InputError("not a non-negative number: %r" % row["energy_kwh"],
-                             file=path.name, record=str(line), field="energy_kwh")
+                             file=path.name, record=str(line), field="energy_kwh") from exc
         out.append(ProfiledConsumer(row["prm"], row["sub_profile"], energy, basis))
     return out
 

@@ -103,9 +103,9 @@ def balance_partitioned(consumers: Sequence, producers: Sequence, grid: Grid,
 def _run_dask(jobs, grid, coefficients, scheduler) -> List[Balance]:
     try:
         import dask
-    except ImportError:
+    except ImportError as exc:
         raise InputError("the %r scheduler needs Dask (pip install 'enercoop-core[dask]', "
-                         "Python >= 3.9)" % (scheduler,), field="scheduler")
+                         "Python >= 3.9)" % (scheduler,), field="scheduler") from exc
     task = dask.delayed(_run_job)
     tasks = [task(_Job(c, p, f), grid, coefficients) for c, p, f in jobs]
     if not isinstance(scheduler, str):  # a dask.distributed Client

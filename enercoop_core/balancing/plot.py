@@ -34,8 +34,9 @@ def plot_balance(result: Balance, path, lang: str = "fr", title: str = "") -> st
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-    except ImportError:
-        raise PlotUnavailableError("plotting needs matplotlib: pip install 'enercoop-core[plot]'")
+    except ImportError as exc:
+        raise PlotUnavailableError(
+            "plotting needs matplotlib: pip install 'enercoop-core[plot]'") from exc
     labels = LABELS.get(lang)
     if labels is None:
         raise EnercoopError("language must be one of %s" % ", ".join(sorted(LABELS)))

@@ -139,7 +139,8 @@ def stack_curves(curves: Sequence, grid: Grid) -> Tuple[List[str], np.ndarray, n
 def profile_shape(coefficients, sub_profile: str, grid: Grid) -> np.ndarray:
     """Profile coefficient of each slot of ``grid`` (float64); MissingRateError if absent."""
     if not coefficients.has(sub_profile):
-        raise MissingRateError(coefficients.name, local_label(grid.start_utc), "sous_profil=%s" % sub_profile)
+        raise MissingRateError(coefficients.name, local_label(grid.start_utc),
+                               "sous_profil=%s" % sub_profile)
     starts, values = coefficients.series[sub_profile]
     wanted = grid.starts
     at = np.searchsorted(starts, wanted)

@@ -11,7 +11,7 @@ Inputs (length N): ``start``/``end`` datetime64[D] (end exclusive), ``fta``, ``c
 categorical column holds them, which spares sorting strings), ``kva`` (int), ``scheme`` ("1"
 BASE, "2" HP/HC, "4" four classes, the register classes the consumption is given in; str or
 :class:`Coded`), ``consumption_wh`` int64 (N, 7) in
-:data:`~enercoop_core.tariffs.calendar.CLASS_NAMES` column order.
+:data:`~enercoop_core.timeclasses.CLASS_NAMES` column order.
 
 How: every key column becomes small integer codes (integers by offset from their minimum,
 strings by ``np.unique`` unless given coded), the rows are sorted once by the combined key so
@@ -31,11 +31,8 @@ import numpy as np
 from enercoop_core.billing.engine import plan_period
 from enercoop_core.billing.model import Contract, round_cents
 from enercoop_core.errors import InputError
-from enercoop_core.tariffs.calendar import CLASS_NAMES
-
-COLUMN = {name: i for i, name in enumerate(CLASS_NAMES)}
-SCHEME_CLASSES = {"1": ("BASE",), "2": ("HP", "HC"), "4": ("HPH", "HCH", "HPB", "HCB")}
-KINDS = ("subscription", "turpe_fixed", "cta", "energy", "turpe_energy", "accise")
+from enercoop_core.tariffs.vat import BASES as KINDS  # a line's kind is its VAT base
+from enercoop_core.timeclasses import CLASS_NAMES, CODE, SCHEME_CLASSES, derivation
 
 
 class Coded(NamedTuple):
@@ -98,26 +95,16 @@ def round_div(numerator: np.ndarray, denominator: int) -> np.ndarray:
 def _derived(consumption: np.ndarray, scheme: str, classes, tc) -> np.ndarray:
     """Wh of class ``tc`` of ``classes`` from ``consumption`` (7, n), rows in CLASS_NAMES order."""
     have = SCHEME_CLASSES[scheme]
-    if tc is None or tuple(classes) == ("BASE",):
-        total = consumption[COLUMN[have[0]]]
-        for name in have[1:]:
-            total = total + consumption[COLUMN[name]]
-        return total
-    if set(classes) == set(have):
-        return consumption[COLUMN[tc]]
-    if set(classes) == {"HP", "HC"} and scheme == "4":
-        pair = ("HPH", "HPB") if tc == "HP" else ("HCH", "HCB")
-        return consumption[COLUMN[pair[0]]] + consumption[COLUMN[pair[1]]]
-    raise InputError("cannot price time classes %s from registers %s" % (
-        ", ".join(classes), ", ".join(have)), field="time_class")
+    sources = have if tc is None else derivation(classes, have)[tc]
+    total = consumption[CODE[sources[0]]]
+    for name in sources[1:]:
+        total = total + consumption[CODE[name]]
+    return total
 
 
-def bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rates) -> BatchResult:
-    start = np.asarray(start, dtype="datetime64[D]").astype(np.int64)
-    end = np.asarray(end, dtype="datetime64[D]").astype(np.int64)
-    n = start.shape[0]
-    consumption_wh = np.asarray(consumption_wh, dtype=np.int64).reshape(n, len(CLASS_NAMES))
-    columns = [_codes(c) for c in (start, end, fta, kva, company, offer, scheme)]
+def _group_rows(columns, n: int):
+    """``(order, bounds)``: the row order sorting the rows by their combined key (the
+    ``columns``' codes) and the bounds of each key's slice in that order (length keys + 1)."""
     key = np.zeros(n, dtype=np.int64)
     scale = 1
     for codes, _decoded in columns:
@@ -131,6 +118,40 @@ def bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rat
     sorted_key = key[order]
     bounds = np.concatenate(([0], np.flatnonzero(np.diff(sorted_key)) + 1, [n])) if n else \
         np.zeros(1, dtype=np.int64)
+    return order, bounds
+
+
+def _fixed_cents(run) -> int:
+    """Cents of a fixed line (the same for every row of a key): days, or the CTA base, x price."""
+    if run.unit == "day":
+        quantity = Decimal((run.end - run.start).days)
+    else:
+        quantity = round_cents(run.base)
+    return int(round_cents(quantity * run.unit_price).scaleb(2))
+
+
+def _energy_cents(run, rows: np.ndarray, scheme: str, p_start: dt.date,
+                  p_end: dt.date) -> np.ndarray:
+    """Cents of an energy line for each row of a key: the Wh of its class (``rows``: (7, n)
+    register Wh of the period ``[p_start, p_end)``), spread by days over the line's days."""
+    wh = _derived(rows, scheme, *run.energy)
+    if run.start == p_start and run.end == p_end:
+        spread = wh  # the line covers the whole period: F(end) - F(start) = Wh
+    else:
+        total_days = (p_end - p_start).days
+        spread = ((wh * (run.end - p_start).days) // total_days
+                  - (wh * (run.start - p_start).days) // total_days)
+    price = _scaled(run.unit_price, 8)  # 1e-8 EUR/kWh; Wh x that = 1e-11 EUR
+    return round_div(spread * price, 10 ** 9)
+
+
+def bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rates) -> BatchResult:
+    start = np.asarray(start, dtype="datetime64[D]").astype(np.int64)
+    end = np.asarray(end, dtype="datetime64[D]").astype(np.int64)
+    n = start.shape[0]
+    consumption_wh = np.asarray(consumption_wh, dtype=np.int64).reshape(n, len(CLASS_NAMES))
+    columns = [_codes(c) for c in (start, end, fta, kva, company, offer, scheme)]
+    order, bounds = _group_rows(columns, n)
     counts = np.diff(bounds)
     cons = np.ascontiguousarray(consumption_wh[order].T)  # (7, N): one contiguous row per class
 
@@ -149,7 +170,6 @@ def bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rat
         p_end = epoch + dt.timedelta(days=int(value[1]))
         version = Contract("batch", "0" * 14, str(value[2]), int(value[3]), str(value[5]),
                            p_start, company=str(value[4]))
-        total_days = (p_end - p_start).days
         rows = cons[:, lo:hi]
         row_scheme = str(value[6])
         plan_key = tuple(value[:6])
@@ -157,27 +177,16 @@ def bill_batch(start, end, fta, kva, company, offer, scheme, consumption_wh, rat
         if runs is None:
             runs = plans[plan_key] = plan_period([version], p_start, p_end, rates)
         for run in runs:
-            rate = Decimal(run.vat_row.values["rate_percent"])
+            rate = run.vat_rate
             if rate not in vat_base:
                 vat_base[rate] = np.zeros(n, dtype=np.int64)
                 fixed_vat[rate] = [0] * len(counts)
             if run.energy is None:
-                if run.unit == "day":
-                    quantity = Decimal((run.end - run.start).days)
-                else:
-                    quantity = round_cents(run.base)
-                cents = int(round_cents(quantity * run.unit_price).scaleb(2))
+                cents = _fixed_cents(run)
                 fixed_kind[run.kind][g] += cents
                 fixed_vat[rate][g] += cents
                 continue
-            wh = _derived(rows, row_scheme, *run.energy)
-            if run.start == p_start and run.end == p_end:
-                spread = wh  # the line covers the whole period: F(end) - F(start) = Wh
-            else:
-                spread = ((wh * (run.end - p_start).days) // total_days
-                          - (wh * (run.start - p_start).days) // total_days)
-            price = _scaled(run.unit_price, 8)  # 1e-8 EUR/kWh; Wh x that = 1e-11 EUR
-            amounts = round_div(spread * price, 10 ** 9)
+            amounts = _energy_cents(run, rows, row_scheme, p_start, p_end)
             excl[lo:hi] += amounts
             by_kind[run.kind][lo:hi] += amounts
             vat_base[rate][lo:hi] += amounts

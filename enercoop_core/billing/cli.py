@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import sys
 
 from enercoop_core.errors import EnercoopError, InputError
+from enercoop_core.period import month, resolve
+from enercoop_core.timeclasses import CLASS_NAMES
 
 
 def register(subparsers) -> None:
@@ -33,13 +34,14 @@ def register(subparsers) -> None:
             "example:\n  enercoop bill --contracts contracts.csv --offers offers.csv \\\n"
             "      --readings R15_*.xml --period 2025-09 --format json > bills.json\n"
             "  enercoop bill --contracts contracts.csv --offers offers.csv \\\n"
-            "      --readings R15_*.xml --from 2025-09-01 --to 2025-10-17   # to: last day, included\n"
+            "      --readings R15_*.xml --from 2025-09-01 --to 2025-10-17"
+            "   # to: last day, included\n"
             "  enercoop bill check --help\n  enercoop bill purchases --help\n"
             "  enercoop bill schedule --help   # monthly payments (mensualisation)\n\n"
             "exit status: 0 all billed, 1 some contracts could not be billed or are held for "
             "review (listed on stderr)"))
-    parser.add_argument("--contracts", help="contracts file (.csv or .json)")
-    parser.add_argument("--offers", help="the cooperative's price grids (CSV)")
+    add_contracts(parser, required=False)
+    add_offers(parser, required=False)
     parser.add_argument("--readings", nargs="+", help="flow files (XML, zip, folders) or JSON")
     parser.add_argument("--period", help="month to bill, YYYY-MM")
     parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
@@ -53,7 +55,14 @@ def register(subparsers) -> None:
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text")
     parser.set_defaults(handler=run)
     commands = parser.add_subparsers(dest="bill_command", metavar="{check,purchases,schedule}")
+    _register_check(commands)
+    _register_purchases(commands)
+    from enercoop_core.billing import schedule_cli  # monthly payments, in their own module
+    schedule_cli.register(commands)
 
+
+def _register_check(commands) -> None:
+    """``enercoop bill check``: the network operator's invoices against our TURPE."""
     check = commands.add_parser(
         "check", help="compare the network operator's F15/F12 TURPE lines with ours",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -71,7 +80,7 @@ def register(subparsers) -> None:
             "      --period 2025-09 --readings R15_*.xml --tolerance 0.05\n\n"
             "exit status: 0 everything within tolerance, 1 differences or TURPE lines that "
             "could not be checked"))
-    check.add_argument("--contracts", required=True, help="contracts file (.csv or .json)")
+    add_contracts(check)
     check.add_argument("--network", nargs="+", required=True,
                        help="F15/F12 flow files (XML, zip, folders) or JSON records")
     check.add_argument("--period", help="keep the lines starting in this month, YYYY-MM")
@@ -81,6 +90,9 @@ def register(subparsers) -> None:
     check.add_argument("--format", choices=("text", "json", "csv"), default="text")
     check.set_defaults(handler=run_check)
 
+
+def _register_purchases(commands) -> None:
+    """``enercoop bill purchases``: the producers' self-billing purchase invoices."""
     purchases = commands.add_parser(
         "purchases", help="self-billing purchase invoices of producers for a month",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -106,42 +118,22 @@ def register(subparsers) -> None:
     purchases.add_argument("--format", choices=("text", "json", "csv"), default="text")
     purchases.set_defaults(handler=run_purchases)
 
-    from enercoop_core.billing import schedule_cli  # monthly payments, in their own module
-    schedule_cli.register(commands)
+
+def add_contracts(parser, required: bool = True) -> None:
+    """``--contracts``: the supply contracts file (of ``bill``, ``check``, ``schedule``)."""
+    parser.add_argument("--contracts", required=required, help="contracts file (.csv or .json)")
 
 
-def month(text: str):
-    try:
-        start = dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise InputError("period must be YYYY-MM, not %r" % text, field="--period")
-    end = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    return start, end
+def add_offers(parser, required: bool = True) -> None:
+    """``--offers``: the cooperative's price grids (of ``bill`` and ``schedule``)."""
+    parser.add_argument("--offers", required=required,
+                        help="the cooperative's price grids (CSV)")
 
 
 def period_of(args):
     """``(start, end)`` (end exclusive) from ``--period YYYY-MM`` or ``--from``/``--to``
-    (both days included)."""
-    date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
-    if args.period and (date_from or date_to):
-        raise InputError("give either --period or --from/--to, not both", field="--period")
-    if args.period:
-        return month(args.period)
-    if not (date_from and date_to):
-        raise InputError("enercoop bill needs --period, or both --from and --to",
-                         field="--from" if not date_from else "--to")
-    start = _day(date_from, "--from")
-    end = _day(date_to, "--to") + dt.timedelta(days=1)
-    if not start < end:
-        raise InputError("--to %s is before --from %s" % (date_to, date_from), field="--to")
-    return start, end
-
-
-def _day(text: str, option: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise InputError("%s must be YYYY-MM-DD, not %r" % (option, text), field=option)
+    (both days included): :func:`enercoop_core.period.resolve`."""
+    return resolve(args.period, getattr(args, "date_from", None), getattr(args, "date_to", None))
 
 
 def bill_all(contracts, records, start, end, rates, rejected, held=None):
@@ -160,7 +152,8 @@ def bill_all(contracts, records, start, end, rates, rejected, held=None):
         if not any(v.start < end and (v.end is None or v.end > start) for v in versions):
             continue
         try:
-            bills.append(bill_contract(versions, by_prm.get(versions[0].prm, []), start, end, rates))
+            bills.append(bill_contract(versions, by_prm.get(versions[0].prm, []), start, end,
+                                       rates))
         except ReviewHold as hold:
             if held is None:
                 problems.append((contract_id, str(hold)))
@@ -171,17 +164,31 @@ def bill_all(contracts, records, start, end, rates, rejected, held=None):
     return bills, problems
 
 
-def write_bills(bills, fmt: str, out=None) -> None:
+def _write_json(results, out) -> None:
+    """Bills or purchase invoices as a JSON list (see
+    :func:`~enercoop_core.billing.io.bill_to_dict`)."""
     from enercoop_core.billing.io import bill_to_dict
+    json.dump([bill_to_dict(r) for r in results], out, indent=1, ensure_ascii=False)
+    out.write("\n")
+
+
+def _write_vat_and_total(result, out) -> None:
+    """The VAT per rate and the totals of a bill or purchase invoice, as text."""
+    for v in result.vat:
+        out.write("  VAT %5s%% on %10s = %9s\n" % (v.rate, v.base, v.amount))
+    out.write("  total excl. VAT %s, VAT %s, total %s EUR\n" % (
+        result.total_excl_vat, result.total_vat, result.total))
+
+
+def write_bills(bills, fmt: str, out=None) -> None:
     out = out or sys.stdout
     if fmt == "json":
-        json.dump([bill_to_dict(b) for b in bills], out, indent=1, ensure_ascii=False)
-        out.write("\n")
+        _write_json(bills, out)
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["contract_id", "prm", "kind", "code", "label", "period_start", "period_end",
-                         "quantity", "unit", "unit_price", "amount", "vat_rate", "estimated",
-                         "true_up", "rate_ref"])
+        writer.writerow(["contract_id", "prm", "kind", "code", "label", "period_start",
+                         "period_end", "quantity", "unit", "unit_price", "amount", "vat_rate",
+                         "estimated", "true_up", "rate_ref"])
         for b in bills:
             for l in b.lines:
                 writer.writerow([b.contract_id, b.prm, l.kind, l.code, l.label, l.period_start,
@@ -189,16 +196,15 @@ def write_bills(bills, fmt: str, out=None) -> None:
                                  l.vat_rate, int(l.estimated), int(l.true_up), l.rate_ref])
     else:
         for b in bills:
-            out.write("%s  PRM %s  %s..%s%s\n" % (b.contract_id, b.prm, b.period_start,
-                                                 b.period_end, "  (ESTIMATED)" if b.estimated else ""))
+            out.write("%s  PRM %s  %s..%s%s\n" % (
+                b.contract_id, b.prm, b.period_start, b.period_end,
+                "  (ESTIMATED)" if b.estimated else ""))
             for l in b.lines:
                 out.write("  %-44s %12s %-4s x %12s = %9s  VAT %5s%%%s\n" % (
                     l.label[:44], l.quantity, l.unit, l.unit_price, l.amount, l.vat_rate,
                     "  true-up %s" % l.period_start if l.true_up else ""))
-            for v in b.vat:
-                out.write("  VAT %5s%% on %10s = %9s\n" % (v.rate, v.base, v.amount))
-            out.write("  total excl. VAT %s, VAT %s, total %s EUR\n\n" % (
-                b.total_excl_vat, b.total_vat, b.total))
+            _write_vat_and_total(b, out)
+            out.write("\n")
 
 
 def _require(args, *names) -> None:
@@ -213,12 +219,13 @@ def _sub_profiles(profiles):
     ``<profile>_<class>`` for every time class (``RES2`` -> ``RES2_HP``, ``RES2_HC`` ...)."""
     wanted = set(profiles)
     for profile in profiles:
-        for time_class in ("BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB"):
+        for time_class in CLASS_NAMES:
             wanted.add("%s_%s" % (profile, time_class))
     return wanted
 
 
-def _report_rejected(rejected) -> None:
+def report_rejected(rejected) -> None:
+    """The rejected readings, one line each on stderr."""
     for _record, error in rejected:
         print("rejected reading: %s" % (error,), file=sys.stderr)
 
@@ -238,7 +245,7 @@ def run(args) -> int:
     records = read_records(args.readings, rejected)
     bills, problems = bill_all(contracts, records, start, end, rates, rejected, held)
     write_bills(bills, args.format)
-    _report_rejected(rejected)
+    report_rejected(rejected)
     for hold in held:
         print("held for review: %s: %s" % (hold.record, "; ".join(hold.reasons)),
               file=sys.stderr)
@@ -262,11 +269,9 @@ def purchase_all(contracts, readings, start, end, tariffs):
 
 
 def write_purchases(invoices, fmt: str, out=None) -> None:
-    from enercoop_core.billing.io import bill_to_dict
     out = out or sys.stdout
     if fmt == "json":
-        json.dump([bill_to_dict(i) for i in invoices], out, indent=1, ensure_ascii=False)
-        out.write("\n")
+        _write_json(invoices, out)
     elif fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["contract_id", "prm", "producer", "code", "label", "period_start",
@@ -285,10 +290,7 @@ def write_purchases(invoices, fmt: str, out=None) -> None:
             for l in i.lines:
                 out.write("  %-66s %10s %-3s x %10s = %9s\n" % (
                     l.label[:66], l.quantity, l.unit, l.unit_price, l.amount))
-            for v in i.vat:
-                out.write("  VAT %5s%% on %10s = %9s\n" % (v.rate, v.base, v.amount))
-            out.write("  total excl. VAT %s, VAT %s, total %s EUR\n" % (
-                i.total_excl_vat, i.total_vat, i.total))
+            _write_vat_and_total(i, out)
             for mention in i.mentions:
                 out.write("  %s\n" % mention)
             out.write("\n")
@@ -305,7 +307,7 @@ def run_purchases(args) -> int:
     readings = from_records(read_records(args.readings, rejected), rejected)
     invoices, problems = purchase_all(contracts, readings, start, end, tariffs)
     write_purchases(invoices, args.format)
-    _report_rejected(rejected)
+    report_rejected(rejected)
     for contract_id, message in problems:
         print("not invoiced: %s: %s" % (contract_id, message), file=sys.stderr)
     return 1 if (problems or rejected) else 0
@@ -374,8 +376,8 @@ def run_check(args) -> int:
     from enercoop_core.tariffs.rates import Rates
     try:
         tolerance = Decimal(args.tolerance)
-    except InvalidOperation:
-        raise InputError("not a number: %r" % args.tolerance, field="--tolerance")
+    except InvalidOperation as exc:
+        raise InputError("not a number: %r" % args.tolerance, field="--tolerance") from exc
     start = end = None
     if args.period:
         start, end = month(args.period)

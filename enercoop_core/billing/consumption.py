@@ -20,6 +20,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from enercoop_core.billing.readings import Reading, chronological, same_day_rank
 from enercoop_core.billing.review import ReviewHold
 from enercoop_core.errors import InputError
+from enercoop_core.timeclasses import derivation
 
 Segment = Tuple[dt.date, dt.date, Dict[str, int]]
 
@@ -67,7 +68,8 @@ def difference(previous: Reading, current: Reading, direction: str = "withdrawal
     return result
 
 
-def meter_changes_between(previous: Reading, current: Reading, direction: str = "withdrawal") -> bool:
+def meter_changes_between(previous: Reading, current: Reading,
+                          direction: str = "withdrawal") -> bool:
     """Whether ``previous`` -> ``current`` crosses a meter change (see the module doc)."""
     if previous.meter_serial and current.meter_serial:
         return previous.meter_serial != current.meter_serial
@@ -116,17 +118,8 @@ def consumption(readings: Sequence[Reading], direction: str = "withdrawal",
 
 def derive(consumption_wh: Dict[str, int], classes: Sequence[str]) -> Dict[str, int]:
     """Re-express a consumption in other time classes: identity, 4 -> HP/HC, any -> BASE."""
-    have = set(consumption_wh)
-    want = list(classes)
-    if set(want) == have:
-        return {c: consumption_wh[c] for c in want}
-    if want == ["BASE"]:
-        return {"BASE": sum(consumption_wh.values())}
-    if set(want) == {"HP", "HC"} and have == {"HPH", "HCH", "HPB", "HCB"}:
-        return {"HP": consumption_wh["HPH"] + consumption_wh["HPB"],
-                "HC": consumption_wh["HCH"] + consumption_wh["HCB"]}
-    raise InputError("cannot price time classes %s from registers %s" % (
-        ", ".join(want), ", ".join(sorted(have))), field="time_class")
+    plan = derivation(list(classes), sorted(consumption_wh))
+    return {c: sum(consumption_wh[s] for s in sources) for c, sources in plan.items()}
 
 
 def readings_between(readings: List[Reading], prm: str, first_day, last_day) -> List[Reading]:

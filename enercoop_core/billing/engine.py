@@ -32,9 +32,9 @@ from enercoop_core.errors import InputError
 from enercoop_core.tariffs import turpe as turpe_mod
 from enercoop_core.tariffs.table import split_period
 from enercoop_core.tariffs.taxes import accise_category_for_power
-
-VAT_BASE = {"subscription": "subscription", "turpe_fixed": "turpe_fixed", "cta": "cta",
-            "energy": "energy", "turpe_energy": "turpe_energy", "accise": "accise"}
+from enercoop_core.tariffs.vat import BASES as VAT_BASES
+from enercoop_core.tariffs.vat import rate_percent
+from enercoop_core.timeclasses import FOUR_CLASSES, HPH
 KWH = Decimal("0.001")
 
 
@@ -99,7 +99,7 @@ class Run:
         (self.kind, self.time_class, self.row, self.vat_row, self.unit_price, self.unit,
          self.label) = piece
         self.energy, self.base = energy, base
-        self.vat_rate = Decimal(self.vat_row.values["rate_percent"])
+        self.vat_rate = rate_percent(self.vat_row)
         self.citation = self.row.citation
 
 
@@ -122,7 +122,7 @@ def check_contract(contract: Contract) -> Contract:
     try:
         seg = turpe_mod.segment(contract.fta)
     except InputError as exc:
-        raise InputError(exc.message, record=record, field="fta")
+        raise InputError(exc.message, record=record, field="fta") from exc
     low, high = (1, 36) if seg == "C5" else (37, 250)
     if not low <= contract.kva <= high:
         raise InputError("%s kVA does not fit option %s (segment %s: %d..%d kVA)" % (
@@ -149,7 +149,7 @@ def check_contract(contract: Contract) -> Contract:
         try:
             turpe_mod.power_terms(contract.kva, contract.kva_by_class)
         except InputError as exc:
-            raise InputError(exc.message, record=record, field="kva_by_class")
+            raise InputError(exc.message, record=record, field="kva_by_class") from exc
         if max(powers.values()) != contract.kva or max(powers.values()) > 250:
             raise InputError("kva %s must be the highest subscribed power (%s), at most 250"
                              % (contract.kva, max(powers.values())), record=record,
@@ -180,83 +180,107 @@ def plan_period(versions: Sequence[Contract], start: dt.date, end: dt.date, rate
         raise InputError("empty period %s..%s" % (start, end), field="period")
     for version in versions:
         check_contract(version)
-    runs = {}  # type: Dict[str, List[Run]]
-    order = []  # codes in first-seen order
+    plan = _Plan()
+    for a, b in split_period(start, end, cuts(versions, start, end, rates)):
+        v = version_at(versions, a)
+        seg = turpe_mod.segment(v.fta)
+        vat = {base: rates.taxes.vat(a, seg, base) for base in VAT_BASES}
+        vkey = (v.fta, v.kva, v.company, v.offer, v.meter, v.kva_by_class)
+        if fixed:
+            _plan_fixed(plan, rates, a, b, v, vat, vkey, turpe_only, cacnc_surcharge)
+        _plan_energy(plan, rates, a, b, v, vat, vkey, turpe_only)
+    return plan.runs()
 
-    def add(code, key, a, b, piece, energy=None, base=Decimal(0)):
-        code_runs = runs.get(code)
+
+class _Plan:
+    """The runs of a period by line code, codes in first-seen order; a run with the same key
+    as the last one of its code and starting where it ends extends it."""
+
+    def __init__(self):
+        self.by_code = {}  # type: Dict[str, List[Run]]
+        self.order = []  # type: List[str]
+
+    def add(self, code, key, a, b, piece, energy=None, base=Decimal(0)):
+        code_runs = self.by_code.get(code)
         if code_runs is None:
-            code_runs = runs[code] = []
-            order.append(code)
+            code_runs = self.by_code[code] = []
+            self.order.append(code)
         if code_runs and code_runs[-1].key == key and code_runs[-1].end == a:
             code_runs[-1].end = b
             code_runs[-1].base += base
         else:
             code_runs.append(Run(code, key, a, b, piece, energy, base))
 
-    for a, b in split_period(start, end, cuts(versions, start, end, rates)):
-        v = version_at(versions, a)
-        seg = turpe_mod.segment(v.fta)
-        days = (b - a).days
-        vat = {base: rates.taxes.vat(a, seg, base) for base in VAT_BASE.values()}
-        vkey = (v.fta, v.kva, v.company, v.offer, v.meter, v.kva_by_class)
-        if fixed and not turpe_only:
-            sub = rates.offers.subscription(a, v.company, v.offer, v.kva)
-            price = daily_price(Decimal(sub.values["value"]), month_days(a))
-            add("subscription", (sub.ref, vat["subscription"].ref, price, vkey), a, b,
-                ("subscription", None, sub, vat["subscription"], price, "day",
-                 "Subscription %s kVA, %s EUR/month" % (v.kva, sub.values["value"])))
-        if fixed:
-            cta_base = Decimal(0)
-            for code, row, mult, label in _fixed_turpe(rates.turpe, a, v):
-                price = daily_price(Decimal(row.values["value"]) * mult, year_days(a))
-                cta_base += price * days
-                add(code, (row.ref, vat["turpe_fixed"].ref, price, vkey), a, b,
-                    ("turpe_fixed", None, row, vat["turpe_fixed"], price, "day", label))
-            if v.meter == "non_communicating":
-                for code, surcharge in (("turpe_cacnc", False), ("turpe_cacnc_surcharge", True)):
-                    if surcharge and not cacnc_surcharge:
-                        continue
-                    row = rates.turpe.cacnc(a, v.fta, surcharge)
-                    price = daily_price(Decimal(row.values["value"]) / 2, month_days(a))
-                    add(code, (row.ref, vat["turpe_fixed"].ref, price, vkey), a, b,
-                        ("turpe_fixed", None, row, vat["turpe_fixed"], price, "day",
-                         "TURPE CACNC %s%s EUR per two months" % (
-                             "majoration " if surcharge else "", row.values["value"])))
-        if fixed and not turpe_only:
-            cta = rates.taxes.cta(a, "distribution")
-            add("cta", (cta.ref, vat["cta"].ref), a, b,
-                ("cta", None, cta, vat["cta"], Decimal(cta.values["rate_percent"]) / 100, "EUR",
-                 "CTA %s %% of the fixed TURPE part" % cta.values["rate_percent"]),
-                base=cta_base)
-        classes = () if turpe_only else rates.offers.classes(v.company, v.offer)
-        for tc in classes:
-            row = rates.offers.energy(a, v.company, v.offer, tc)
-            add("energy_" + tc, (row.ref, vat["energy"].ref, vkey), a, b,
-                ("energy", tc, row, vat["energy"], Decimal(row.values["value"]), "kWh",
-                 "Energy %s, %s EUR/kWh" % (tc, row.values["value"])), (classes, tc))
-        classes = turpe_mod.energy_classes(v.fta)
-        for tc in classes:
-            row = rates.turpe.energy(a, v.fta, tc)
-            add("turpe_c_" + tc, (row.ref, vat["turpe_energy"].ref, vkey), a, b,
-                ("turpe_energy", tc, row, vat["turpe_energy"], Decimal(row.values["value"]) / 100,
-                 "kWh", "TURPE energy %s, %s cEUR/kWh" % (tc, row.values["value"])), (classes, tc))
-        if turpe_only:
-            continue
-        category = accise_category_of(v)
-        row = rates.taxes.accise(a, category)
-        label = "Accise %s EUR/MWh" % row.values["eur_per_mwh"]
-        if v.accise_attestation:
-            label += " (attestation: %s)" % v.accise_attestation
-        add("accise", (row.ref, vat["accise"].ref), a, b,
-            ("accise", None, row, vat["accise"], Decimal(row.values["eur_per_mwh"]) / 1000, "kWh",
-             label), ((), None))
-    return [run for code in order for run in runs[code]]
+    def runs(self) -> List[Run]:
+        return [run for code in self.order for run in self.by_code[code]]
+
+
+def _plan_fixed(plan, rates, a, b, v, vat, vkey, turpe_only, cacnc_surcharge) -> None:
+    """The fixed parts of days ``[a, b)`` of version ``v``: subscription, TURPE cg/cc/b,
+    CACNC, CTA (see :func:`plan_period`)."""
+    days = (b - a).days
+    if not turpe_only:
+        sub = rates.offers.subscription(a, v.company, v.offer, v.kva)
+        price = daily_price(Decimal(sub.values["value"]), month_days(a))
+        plan.add("subscription", (sub.ref, vat["subscription"].ref, price, vkey), a, b,
+                 ("subscription", None, sub, vat["subscription"], price, "day",
+                  "Subscription %s kVA, %s EUR/month" % (v.kva, sub.values["value"])))
+    cta_base = Decimal(0)
+    for code, row, mult, label in _fixed_turpe(rates.turpe, a, v):
+        price = daily_price(Decimal(row.values["value"]) * mult, year_days(a))
+        cta_base += price * days
+        plan.add(code, (row.ref, vat["turpe_fixed"].ref, price, vkey), a, b,
+                 ("turpe_fixed", None, row, vat["turpe_fixed"], price, "day", label))
+    if v.meter == "non_communicating":
+        for code, surcharge in (("turpe_cacnc", False), ("turpe_cacnc_surcharge", True)):
+            if surcharge and not cacnc_surcharge:
+                continue
+            row = rates.turpe.cacnc(a, v.fta, surcharge)
+            price = daily_price(Decimal(row.values["value"]) / 2, month_days(a))
+            plan.add(code, (row.ref, vat["turpe_fixed"].ref, price, vkey), a, b,
+                     ("turpe_fixed", None, row, vat["turpe_fixed"], price, "day",
+                      "TURPE CACNC %s%s EUR per two months" % (
+                          "majoration " if surcharge else "", row.values["value"])))
+    if not turpe_only:
+        cta = rates.taxes.cta(a, "distribution")
+        plan.add("cta", (cta.ref, vat["cta"].ref), a, b,
+                 ("cta", None, cta, vat["cta"], Decimal(cta.values["rate_percent"]) / 100,
+                  "EUR", "CTA %s %% of the fixed TURPE part" % cta.values["rate_percent"]),
+                 base=cta_base)
+
+
+def _plan_energy(plan, rates, a, b, v, vat, vkey, turpe_only) -> None:
+    """The energy parts of days ``[a, b)`` of version ``v``: the offer's energy per time
+    class, TURPE energy per class, accise (see :func:`plan_period`)."""
+    classes = () if turpe_only else rates.offers.classes(v.company, v.offer)
+    for tc in classes:
+        row = rates.offers.energy(a, v.company, v.offer, tc)
+        plan.add("energy_" + tc, (row.ref, vat["energy"].ref, vkey), a, b,
+                 ("energy", tc, row, vat["energy"], Decimal(row.values["value"]), "kWh",
+                  "Energy %s, %s EUR/kWh" % (tc, row.values["value"])), (classes, tc))
+    classes = turpe_mod.energy_classes(v.fta)
+    for tc in classes:
+        row = rates.turpe.energy(a, v.fta, tc)
+        plan.add("turpe_c_" + tc, (row.ref, vat["turpe_energy"].ref, vkey), a, b,
+                 ("turpe_energy", tc, row, vat["turpe_energy"],
+                  Decimal(row.values["value"]) / 100, "kWh",
+                  "TURPE energy %s, %s cEUR/kWh" % (tc, row.values["value"])), (classes, tc))
+    if turpe_only:
+        return
+    category = accise_category_of(v)
+    row = rates.taxes.accise(a, category)
+    label = "Accise %s EUR/MWh" % row.values["eur_per_mwh"]
+    if v.accise_attestation:
+        label += " (attestation: %s)" % v.accise_attestation
+    plan.add("accise", (row.ref, vat["accise"].ref), a, b,
+             ("accise", None, row, vat["accise"], Decimal(row.values["eur_per_mwh"]) / 1000,
+              "kWh", label), ((), None))
 
 
 def _fixed_turpe(turpe, day: dt.date, v: Contract):
     """``(code, row, multiplier, label)`` of the yearly fixed TURPE parts of a version."""
-    cc = turpe.metering_without_meter(day, v.fta) if v.meter == "none" else turpe.metering(day, v.fta)
+    cc = (turpe.metering_without_meter(day, v.fta) if v.meter == "none"
+          else turpe.metering(day, v.fta))
     parts = [("turpe_cg", turpe.management(day, v.fta), 1, "TURPE cg %s EUR/year"),
              ("turpe_cc", cc, 1, "TURPE cc %s EUR/year" + (" (no meter)" if v.meter == "none"
                                                            else ""))]
@@ -267,8 +291,8 @@ def _fixed_turpe(turpe, day: dt.date, v: Contract):
             row.values["value"], v.kva))]
     for time_class, step in turpe_mod.power_terms(v.kva, v.kva_by_class):
         row = turpe.power_class(day, v.fta, time_class)
-        code = "turpe_b" if time_class == "HPH" else "turpe_b_" + time_class
-        label = ("TURPE b %s %s EUR/kVA/year x %s kVA" if time_class == "HPH" else
+        code = "turpe_b" if time_class == HPH else "turpe_b_" + time_class
+        label = ("TURPE b %s %s EUR/kVA/year x %s kVA" if time_class == HPH else
                  "TURPE b %s %s EUR/kVA/year x %s kVA (power step)") % (
                      time_class, row.values["value"], step)
         parts.append((code, row, step, label))
@@ -459,7 +483,7 @@ def overrun_lines(versions: Sequence[Contract], start: dt.date, end: dt.date, ov
     v = version_at(versions, start)
     if turpe_mod.segment(v.fta) != "C4":
         return lines
-    for time_class in turpe_mod.FOUR_CLASSES:
+    for time_class in FOUR_CLASSES:
         seconds = int(overrun_s.get(time_class, 0))
         if seconds <= 0:
             continue
@@ -472,7 +496,7 @@ def overrun_lines(versions: Sequence[Contract], start: dt.date, end: dt.date, ov
             label="TURPE CMDPS %s, %s EUR per hour of overrun" % (time_class, row.values["value"]),
             time_class=time_class, period_start=start, period_end=end, quantity=hours, unit="h",
             unit_price=price, amount=round_cents(hours * price),
-            vat_rate=Decimal(vat.values["rate_percent"]), rate_ref=row.ref,
+            vat_rate=rate_percent(vat), rate_ref=row.ref,
             rate_source=row.citation, estimated=estimated))
     return lines
 
@@ -517,10 +541,8 @@ def bill_contract(versions: Sequence[Contract], readings, start: dt.date, end: d
 
 
 def _bill_contract(versions, readings, start, end, rates, prior_bills, prorate_end):
-    from enercoop_core.billing.estimate import estimate_consumption
     from enercoop_core.billing.model import make_bill
-    from enercoop_core.billing.readings import Reading as _Reading
-    from enercoop_core.billing.review import ReviewHold, bound_reasons
+    from enercoop_core.billing.review import ReviewHold
 
     versions = sorted(versions, key=lambda v: v.start)
     first, last = versions[0], versions[-1]
@@ -537,6 +559,46 @@ def _bill_contract(versions, readings, start, end, rates, prior_bills, prorate_e
                                 key=lambda r: r.day))
     prior = sorted(prior_bills, key=lambda b: b.period_start)
 
+    how = spread_of(active, rates)
+    start_reading = _start_reading(versions, readings, eff_start, prior, digits, how)
+    end_reading, end_estimated = _end_reading(versions, readings, start_reading, eff_start,
+                                              eff_end, digits, how, rates, prorate_end)
+    lines = []  # type: List[BillLine]
+    segs = None
+    try:
+        if start_reading.estimated and not end_estimated:
+            used, lines, reasons = _true_up(versions, readings, prior, end_reading, eff_start,
+                                            eff_end, digits, how, rates)
+            estimated = False
+        else:
+            segs, used, reasons = _measured(active, readings, start_reading, end_reading, digits)
+            estimated = start_reading.estimated or end_estimated
+    except ReviewHold as hold:
+        raise ReviewHold(hold.reasons, record=first.contract_id) from hold
+    surcharge = _cacnc_surcharge(active, readings, eff_start, eff_end)
+    lines = price_period(active, eff_start, eff_end, used, rates, estimated=estimated,
+                         segments=segs, cacnc_surcharge=surcharge, spread=how) + lines
+    lines += overrun_lines(active, eff_start, eff_end,
+                           _overrun_seconds(start_reading, end_reading), rates, estimated)
+    from enercoop_core.billing.readings import chronological
+    chain = chronological(_chain(readings, start_reading, end_reading)) if segs is not None \
+        else [start_reading, end_reading]
+    bill = make_bill(first, eff_start, eff_end, lines, estimated, consumption_wh=used,
+                     start_index_wh=start_reading.indexes(), end_index_wh=end_reading.indexes(),
+                     end_estimated=end_estimated,
+                     index_readings=tuple((r.day, r.nature, r.indexes()) for r in chain),
+                     review=tuple(reasons))
+    if reasons:
+        raise ReviewHold(reasons, record=first.contract_id, bill=bill)
+    return bill
+
+
+def _start_reading(versions, readings, eff_start, prior, digits, how):
+    """The index the period starts from: the reading of its first day (a real one; a
+    distributor's estimate only when nothing better is known), else the end of the earlier bill
+    ending then, else an index prorated between real ones; for a point without a meter, zero."""
+    from enercoop_core.billing.readings import Reading
+    first, last = versions[0], versions[-1]
     start_reading = _pick(_reading_on(readings, eff_start), True, readings)
     foreign = None  # an estimated index of the distributor's on the start day
     if start_reading is not None and start_reading.estimated:
@@ -548,9 +610,8 @@ def _bill_contract(versions, readings, start, end, rates, prior_bills, prorate_e
         # annual_kwh (TURPE 7 brochure p.17: the distributor estimates its flows), from zero
         classes = [c for c, _share in last.class_shares] or list(
             turpe_mod.energy_classes(last.fta))
-        start_reading = _Reading(prm=first.prm, day=eff_start, nature="estimated",
-                                 registers=_registers({c: 0 for c in classes}))
-    how = spread_of(active, rates)
+        start_reading = Reading(prm=first.prm, day=eff_start, nature="estimated",
+                                registers=_registers({c: 0 for c in classes}))
     previous = [b for b in prior if b.period_end == eff_start]
     if start_reading is None and not previous:
         start_reading = _prorated(readings, eff_start, digits, how, first.contract_id) or foreign
@@ -560,9 +621,20 @@ def _bill_contract(versions, readings, start, end, rates, prior_bills, prorate_e
                              "earlier bill ending then" % eff_start,
                              record=first.contract_id, field="readings")
         bill_before = previous[-1]
-        start_reading = _Reading(prm=first.prm, day=eff_start,
-                                 nature="estimated" if bill_before.end_estimated else "real",
-                                 registers=_registers(bill_before.end_index_wh))
+        start_reading = Reading(prm=first.prm, day=eff_start,
+                                nature="estimated" if bill_before.end_estimated else "real",
+                                registers=_registers(bill_before.end_index_wh))
+    return start_reading
+
+
+def _end_reading(versions, readings, start_reading, eff_start, eff_end, digits, how, rates,
+                 prorate_end):
+    """``(end reading, whether it is estimated)``: the reading of the end day (a foreign
+    estimate only after an estimated start), else prorated when ``prorate_end``, else our
+    estimate from the latest real index of the period (or its start)."""
+    from enercoop_core.billing.estimate import estimate_consumption
+    from enercoop_core.billing.readings import Reading
+    first, last = versions[0], versions[-1]
     end_reading = _pick(_reading_on(readings, eff_end), False, readings)
     if end_reading is not None and end_reading.estimated and not start_reading.estimated:
         end_reading = None  # re-estimate with our own rule rather than trust a foreign one
@@ -581,65 +653,55 @@ def _bill_contract(versions, readings, start, end, rates, prior_bills, prorate_e
                                    (eff_end - base.day).days, base.day,
                                    getattr(rates, "profiles", None))
         indexes = base.indexes()
-        end_reading = _Reading(prm=first.prm, day=eff_end, nature="estimated",
-                               registers=_registers({c: indexes[c] + est[c] for c in classes}))
+        end_reading = Reading(prm=first.prm, day=eff_end, nature="estimated",
+                              registers=_registers({c: indexes[c] + est[c] for c in classes}))
+    return end_reading, end_estimated
 
+
+def _true_up(versions, readings, prior, end_reading, eff_start, eff_end, digits, how, rates):
+    """``(Wh of the period, correction lines, review reasons)`` when a real end index follows
+    an estimated start: the consumption from the last real reading before the period to this
+    one is spread again over the earlier (estimated) bills, whose differences are billed."""
+    from enercoop_core.billing.review import bound_reasons
+    contract_id = versions[0].contract_id
+    reals = [r for r in readings if not r.estimated and r.day < eff_start and r.indexes()]
+    if not reals:
+        raise InputError("cannot true up: no real reading before %s" % eff_start,
+                         record=contract_id, field="readings")
+    origin = _pick([r for r in reals if r.day == reals[-1].day], True, readings)
+    actual = _consumption_between(readings, origin, end_reading, digits)
+    reasons = bound_reasons(versions, origin.day, eff_end, actual)
+    to_correct = [b for b in prior
+                  if b.period_start >= origin.day and b.period_end <= eff_start]
+    covered = sum((b.period_end - b.period_start).days for b in to_correct)
+    if covered != (eff_start - origin.day).days:
+        raise InputError("earlier bills do not cover %s..%s" % (origin.day, eff_start),
+                         record=contract_id, field="prior_bills")
     lines = []
-    reasons = []
-    segs = None
-    try:
-        if start_reading.estimated and not end_estimated:
-            # true-up: from the last real reading, across the estimated bills, to this one
-            reals = [r for r in readings if not r.estimated and r.day < eff_start and r.indexes()]
-            if not reals:
-                raise InputError("cannot true up: no real reading before %s" % eff_start,
-                                 record=first.contract_id, field="readings")
-            origin = _pick([r for r in reals if r.day == reals[-1].day], True, readings)
-            actual = _consumption_between(readings, origin, end_reading, digits)
-            reasons += bound_reasons(versions, origin.day, eff_end, actual)
-            to_correct = [b for b in prior
-                          if b.period_start >= origin.day and b.period_end <= eff_start]
-            covered = sum((b.period_end - b.period_start).days for b in to_correct)
-            if covered != (eff_start - origin.day).days:
-                raise InputError("earlier bills do not cover %s..%s" % (origin.day, eff_start),
-                                 record=first.contract_id, field="prior_bills")
-            for old in to_correct:
-                should = _spread_days(actual, origin.day, eff_end, old.period_start,
-                                      old.period_end, how)
-                delta = {c: should[c] - old.consumption_wh.get(c, 0) for c in should}
-                if any(delta.values()):
-                    lines.extend(price_period(versions, old.period_start, old.period_end, delta,
-                                              rates, fixed=False, true_up=True, spread=how))
-            used = _spread_days(actual, origin.day, eff_end, eff_start, eff_end, how)
-            estimated = False
-        else:
-            segs = _segments(readings, start_reading, end_reading, digits)
-            used = {}
-            for a, b, wh in segs:
-                reasons += bound_reasons(active, a, b, wh)
-                for c, v in wh.items():
-                    used[c] = used.get(c, 0) + v
-            if not used:
-                used = {c: 0 for c in start_reading.indexes()}
-            estimated = start_reading.estimated or end_estimated
-    except ReviewHold as hold:
-        raise ReviewHold(hold.reasons, record=first.contract_id)
-    surcharge = _cacnc_surcharge(active, readings, eff_start, eff_end)
-    lines = price_period(active, eff_start, eff_end, used, rates, estimated=estimated,
-                         segments=segs, cacnc_surcharge=surcharge, spread=how) + lines
-    lines += overrun_lines(active, eff_start, eff_end,
-                           _overrun_seconds(start_reading, end_reading), rates, estimated)
-    from enercoop_core.billing.readings import chronological
-    chain = chronological(_chain(readings, start_reading, end_reading)) if segs is not None \
-        else [start_reading, end_reading]
-    bill = make_bill(first, eff_start, eff_end, lines, estimated, consumption_wh=used,
-                     start_index_wh=start_reading.indexes(), end_index_wh=end_reading.indexes(),
-                     end_estimated=end_estimated,
-                     index_readings=tuple((r.day, r.nature, r.indexes()) for r in chain),
-                     review=tuple(reasons))
-    if reasons:
-        raise ReviewHold(reasons, record=first.contract_id, bill=bill)
-    return bill
+    for old in to_correct:
+        should = _spread_days(actual, origin.day, eff_end, old.period_start,
+                              old.period_end, how)
+        delta = {c: should[c] - old.consumption_wh.get(c, 0) for c in should}
+        if any(delta.values()):
+            lines.extend(price_period(versions, old.period_start, old.period_end, delta,
+                                      rates, fixed=False, true_up=True, spread=how))
+    used = _spread_days(actual, origin.day, eff_end, eff_start, eff_end, how)
+    return used, lines, reasons
+
+
+def _measured(active, readings, start_reading, end_reading, digits):
+    """``(segments, Wh of the period, review reasons)`` from the index differences between
+    the start and end readings (segments split at meter changes)."""
+    from enercoop_core.billing.review import bound_reasons
+    segs = _segments(readings, start_reading, end_reading, digits)
+    used, reasons = {}, []
+    for a, b, wh in segs:
+        reasons += bound_reasons(active, a, b, wh)
+        for c, v in wh.items():
+            used[c] = used.get(c, 0) + v
+    if not used:
+        used = {c: 0 for c in start_reading.indexes()}
+    return segs, used, reasons
 
 
 def _distinct(readings):
@@ -676,7 +738,7 @@ def _prorated(readings, day: dt.date, digits, spread, record):
     try:
         found = _segments(readings, before, after, digits)
     except ReviewHold as hold:
-        raise ReviewHold(hold.reasons, record=record)
+        raise ReviewHold(hold.reasons, record=record) from hold
     if len(found) != 1 or found[0][:2] != (before.day, after.day):
         return None  # a meter change between them: no index of one meter on that day
     if spread is None:  # by days, a seasonal class over the days of its season only

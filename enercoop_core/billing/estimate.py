@@ -36,7 +36,8 @@ def estimate_consumption(contract: Contract, history: Sequence[Reading], classes
                          days: int, before: dt.date, profiles=None) -> Dict[str, int]:
     """Wh per class for the ``days`` days from ``before``, from real readings up to ``before``
     or, without history, from ``annual_kwh`` and the profile (see the module doc)."""
-    real = sorted((r for r in history if not r.estimated and r.day <= before and r.prm == contract.prm),
+    real = sorted((r for r in history
+                   if not r.estimated and r.day <= before and r.prm == contract.prm),
                   key=lambda r: r.day)
     if len(real) >= 2:
         older, latest = real[-2], real[-1]

@@ -22,7 +22,8 @@ Purchase contracts (producers), CSV or JSON, one row per contract (``index`` emp
 indexed; ``vat_regime`` ``liable`` or ``franchise``)::
 
     contract_id,prm,producer,tariff,start,end,index,vat_regime,producer_vat_number
-    P-0001,30002000000001,Moulin de la Roche SARL,hydro-2024,2024-01-01,,coop-index,liable,FR00123456789
+    P-0001,30002000000001,Moulin de la Roche SARL,hydro-2024,2024-01-01,,coop-index,liable,\
+FR00123456789
 
 Readings: Enedis flow files (R15 XML, zipped or not) read by ``enercoop_core.flows.parse``,
 or ``.json``/``.jsonl`` files holding the same ``index_reading`` records (see
@@ -38,9 +39,19 @@ from typing import Dict, List
 
 from enercoop_core.billing.model import Contract
 from enercoop_core.errors import InputError
+from enercoop_core.identifiers import prm as prm_id
 from enercoop_core.tariffs.table import parse_date
+from enercoop_core.timeclasses import FOUR_CLASSES
 
 REQUIRED = ("contract_id", "prm", "fta", "kva", "offer", "start")
+
+
+def _prm(value, file: str, record: str) -> str:
+    try:
+        return prm_id.validate(value)
+    except prm_id.InvalidIdentifier as exc:
+        raise InputError("PRM must have 14 digits", file=file, record=record,
+                         field="prm") from exc
 
 
 def contract_from_dict(raw: dict, file: str = "", record: str = "") -> Contract:
@@ -51,13 +62,11 @@ def contract_from_dict(raw: dict, file: str = "", record: str = "") -> Contract:
     try:
         annual = raw.get("annual_kwh")
         annual = Decimal(str(annual)) if annual not in (None, "") else None
-    except InvalidOperation:
-        raise InputError("not a number", file=file, record=record, field="annual_kwh")
-    prm = str(raw["prm"])
-    if not (len(prm) == 14 and prm.isdigit()):
-        raise InputError("PRM must have 14 digits", file=file, record=record, field="prm")
+    except InvalidOperation as exc:
+        raise InputError("not a number", file=file, record=record, field="annual_kwh") from exc
+    prm = _prm(raw["prm"], file, record)
     powers = []
-    for time_class in ("HPH", "HCH", "HPB", "HCB"):
+    for time_class in FOUR_CLASSES:
         name = "kva_" + time_class.lower()
         if raw.get(name) not in (None, ""):
             powers.append((time_class, _whole(raw[name], file, record, name)))
@@ -73,7 +82,8 @@ def contract_from_dict(raw: dict, file: str = "", record: str = "") -> Contract:
     return Contract(
         contract_id=str(raw["contract_id"]), prm=prm, fta=str(raw["fta"]), kva=kva,
         offer=str(raw["offer"]), company=str(raw.get("company") or "default"),
-        start=start, end=end, offpeak=str(raw.get("offpeak") or ""), customer=str(raw.get("customer") or ""),
+        start=start, end=end, offpeak=str(raw.get("offpeak") or ""),
+        customer=str(raw.get("customer") or ""),
         annual_kwh=annual, profile=str(raw.get("profile") or ""),
         segment=str(raw.get("segment") or ""),
         accise_category=str(raw.get("accise_category") or ""),
@@ -88,7 +98,7 @@ def _date(value, file: str, record: str, name: str):
     try:
         return parse_date(str(value), file, 0, name)
     except InputError as exc:
-        raise InputError(exc.message, file=file, record=record, field=name)
+        raise InputError(exc.message, file=file, record=record, field=name) from exc
 
 
 def _whole(value, file: str, record: str, name: str) -> int:
@@ -136,11 +146,12 @@ def _rows(path: Path):
             with path.open(newline="", encoding="utf-8") as handle:
                 rows = [(str(i + 2), raw) for i, raw in enumerate(csv.DictReader(handle))]
     except OSError as exc:
-        raise InputError("cannot read the file: %s" % (exc.strerror or exc), file=str(path))
+        raise InputError("cannot read the file: %s" % (exc.strerror or exc),
+                         file=str(path)) from exc
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text (byte %d)" % exc.start, file=path.name)
+        raise InputError("not UTF-8 text (byte %d)" % exc.start, file=path.name) from exc
     except ValueError as exc:  # json.JSONDecodeError
-        raise InputError("not valid JSON: %s" % exc, file=path.name)
+        raise InputError("not valid JSON: %s" % exc, file=path.name) from exc
     for record, raw in rows:
         if not isinstance(raw, dict):
             raise InputError("not an object: %r" % (raw,), file=path.name, record=record)
@@ -154,9 +165,7 @@ def purchase_contract_from_dict(raw: dict, file: str = "", record: str = ""):
     for name in PURCHASE_REQUIRED:
         if raw.get(name) in (None, ""):
             raise InputError("missing value", file=file, record=record, field=name)
-    prm = str(raw["prm"])
-    if not (len(prm) == 14 and prm.isdigit()):
-        raise InputError("PRM must have 14 digits", file=file, record=record, field="prm")
+    prm = _prm(raw["prm"], file, record)
     try:
         return PurchaseContract(
             contract_id=str(raw["contract_id"]), prm=prm, producer=str(raw["producer"]),
@@ -166,7 +175,7 @@ def purchase_contract_from_dict(raw: dict, file: str = "", record: str = ""):
             vat_regime=str(raw.get("vat_regime") or "liable"),
             producer_vat_number=str(raw.get("producer_vat_number") or ""))
     except InputError as exc:
-        raise InputError(exc.message, file=file, record=record, field=exc.field)
+        raise InputError(exc.message, file=file, record=record, field=exc.field) from exc
 
 
 def read_purchase_contracts(path) -> Dict[str, object]:
@@ -212,9 +221,10 @@ def _json_records(path: Path) -> List[dict]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError("cannot read the file: %s" % (exc.strerror or exc), file=str(path))
+        raise InputError("cannot read the file: %s" % (exc.strerror or exc),
+                         file=str(path)) from exc
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text (byte %d)" % exc.start, file=path.name)
+        raise InputError("not UTF-8 text (byte %d)" % exc.start, file=path.name) from exc
     if path.suffix.lower() == ".jsonl":
         lines = [(str(n), l) for n, l in enumerate(text.splitlines(), start=1) if l.strip()]
     else:
@@ -224,7 +234,7 @@ def _json_records(path: Path) -> List[dict]:
         try:
             data = json.loads(chunk)
         except ValueError as exc:
-            raise InputError("not valid JSON: %s" % exc, file=path.name, record=line)
+            raise InputError("not valid JSON: %s" % exc, file=path.name, record=line) from exc
         for position, item in enumerate(data if isinstance(data, list) else [data], start=1):
             if not isinstance(item, dict):
                 raise InputError("not a record object: %r" % (item,), file=path.name,

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Dict, Optional, Tuple
 
+from enercoop_core.tariffs.vat import amount as vat_amount
+from enercoop_core.tariffs.vat import bases_by_rate
+
 CENT = Decimal("0.01")
 UNIT_PRICE_STEP = Decimal("0.00000001")  # daily prices are kept to 1e-8 EUR
 
@@ -132,11 +135,8 @@ class Bill:
 
 def vat_summary(lines) -> Tuple[VatLine, ...]:
     """VAT per rate: base = sum of line amounts at that rate, VAT rounded once per rate."""
-    bases = {}  # type: Dict[Decimal, Decimal]
-    for line in lines:
-        bases[line.vat_rate] = bases.get(line.vat_rate, Decimal("0.00")) + line.amount
-    return tuple(VatLine(rate, base, round_cents(base * rate / 100))
-                 for rate, base in sorted(bases.items()))
+    return tuple(VatLine(rate, base, vat_amount(base, rate))
+                 for rate, base in sorted(bases_by_rate(lines).items()))
 
 
 def make_bill(contract: Contract, start, end, lines, estimated: bool, **extra) -> Bill:

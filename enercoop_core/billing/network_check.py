@@ -55,16 +55,19 @@ from enercoop_core.billing.consumption import consumption, derive
 from enercoop_core.billing.model import Contract, round_cents
 from enercoop_core.errors import EnercoopError, InputError
 from enercoop_core.tariffs import turpe as turpe_mod
+from enercoop_core.timeclasses import (
+    BASE, FOUR_CLASSES, HC, HCB, HCH, HP, HP_HC, HPB, HPH, seasonal)
 
 DEFAULT_TOLERANCE = Decimal("0.05")
 ENGINE_CODE = {"cg": "turpe_cg", "cc": "turpe_cc", "b": "turpe_b"}
-CLASS_ALIASES = {"HPE": "HPB", "HCE": "HCB"}
-CLASS_RE = re.compile(r"\b(HPH|HCH|HPB|HCB|HPE|HCE|HP|HC|BASE)\b")
+#: Names of the low-season classes in some network invoices (E = été, summer).
+CLASS_ALIASES = {"HPE": HPB, "HCE": HCB}
+CLASS_RE = re.compile(r"\b(%s)\b" % "|".join(FOUR_CLASSES + tuple(CLASS_ALIASES) + HP_HC + (BASE,)))
+#: Time class of each rank of an ``ASSV<FTA>-<n>-<rank>`` energy item, by FTA suffix.
+FOUR_RANKS = {"1": HCB, "2": HPB, "3": HCH, "4": HPH}
 RANK_CLASSES = {
-    "CU4": {"1": "HCB", "2": "HPB", "3": "HCH", "4": "HPH"},
-    "MU4": {"1": "HCB", "2": "HPB", "3": "HCH", "4": "HPH"},
-    "MU2": {"1": "HC", "2": "HP"},
-    "CU1": {"1": "BASE"}, "MU1": {"1": "BASE"}, "LU1": {"1": "BASE"},
+    "CU4": FOUR_RANKS, "MU4": FOUR_RANKS, "MU2": {"1": HC, "2": HP},
+    "CU1": {"1": BASE}, "MU1": {"1": BASE}, "LU1": {"1": BASE},
 }
 SUFFIX_RE = re.compile(r"-(A|F|U|E|R)$")
 DAY_UNITS = ("JOUR", "JOURS", "J", "DAY", "DAYS")
@@ -145,11 +148,11 @@ def _class_from(text: str) -> Optional[str]:
     if not found:
         return None
     time_class = CLASS_ALIASES.get(found[-1], found[-1])
-    if time_class in ("HP", "HC"):
+    if time_class in HP_HC:
         if "SAISON HAUTE" in upper or "HIVER" in upper:
-            time_class += "H"
+            time_class = seasonal(time_class, True)
         elif "SAISON BASSE" in upper or "ETE" in upper.replace("É", "E").split():
-            time_class += "B"
+            time_class = seasonal(time_class, False)
     return time_class
 
 
@@ -172,14 +175,14 @@ def classify(record: dict) -> Tuple[Optional[str], Optional[str]]:
         return "cc", None
     if code.startswith("ASSF") or code.startswith("FSOU") or recap == "CSF":
         return "b", None
-    short_energy = code[:2] == "CS" and code[2:] in ("HPH", "HCH", "HPB", "HCB", "HP", "HC")
+    short_energy = code[:2] == "CS" and code[2:] in FOUR_CLASSES + HP_HC
     if code.startswith("ASSV") or code.startswith("VEAS") or recap == "CSV" or short_energy:
         time_class = None
         if code.startswith("ASSV"):
             match = re.match(r"ASSV([A-Z0-9]+?)(?:ACC)?-\d+-(\d+)$", code)
             if match and "ACC" not in code:
                 time_class = RANK_CLASSES.get(match.group(1), {}).get(match.group(2))
-        elif code.startswith("VEAS") and code[4:] in ("HPH", "HCH", "HPB", "HCB", "HPE", "HCE"):
+        elif code.startswith("VEAS") and code[4:] in FOUR_CLASSES + tuple(CLASS_ALIASES):
             time_class = CLASS_ALIASES.get(code[4:], code[4:])
         elif short_energy:
             time_class = code[2:]
@@ -211,8 +214,9 @@ def is_network_use(record: dict) -> bool:
 def _decimal(text, field_name: str, record: dict) -> Decimal:
     try:
         return Decimal(str(text))
-    except (InvalidOperation, ValueError):
-        raise InputError("not a number: %r" % (text,), record=record.get("key"), field=field_name)
+    except (InvalidOperation, ValueError) as exc:
+        raise InputError("not a number: %r" % (text,), record=record.get("key"),
+                         field=field_name) from exc
 
 
 def line_dates(record: dict) -> Tuple[dt.date, dt.date]:
@@ -220,8 +224,8 @@ def line_dates(record: dict) -> Tuple[dt.date, dt.date]:
     try:
         start = dt.date.fromisoformat(str(record.get("start"))[:10])
         last = dt.date.fromisoformat(str(record.get("end") or record.get("start"))[:10])
-    except ValueError:
-        raise InputError("bad start/end dates", record=record.get("key"), field="start")
+    except ValueError as exc:
+        raise InputError("bad start/end dates", record=record.get("key"), field="start") from exc
     unit = (record.get("unit") or "").strip().upper()
     if unit in DAY_UNITS and record.get("quantity") not in (None, ""):
         if _decimal(record["quantity"], "quantity", record) == (last - start).days and last > start:
@@ -300,12 +304,7 @@ def check_network(contracts, records: Iterable[dict], rates, start: Optional[dt.
     ``readings``: :class:`~enercoop_core.billing.readings.Reading` objects for the energy
     quantities; ``tolerance``: EUR per PRM and component.
     """
-    by_prm = {}  # type: Dict[str, List[Contract]]
-    for versions in contracts.values():
-        for version in versions:
-            by_prm.setdefault(version.prm, []).append(version)
-    for versions in by_prm.values():
-        versions.sort(key=lambda v: v.start)
+    by_prm = _versions_by_prm(contracts)
     readings_by_prm = {}
     for reading in readings:
         readings_by_prm.setdefault(reading.prm, []).append(reading)
@@ -331,42 +330,66 @@ def check_network(contracts, records: Iterable[dict], rates, start: Optional[dt.
             report.unchecked.append((record, "no contract for PRM %s" % prm))
             continue
         try:
-            billed = _decimal(record.get("amount"), "amount", record)
-            billed_kwh = (_decimal(record["quantity"], "quantity", record)
-                          if component in ("c", "cmdps")
-                          and record.get("quantity") not in (None, "") else None)
-            if billed_kwh is not None and is_cancellation(record):
-                billed_kwh = abs(billed_kwh)
-            expected, expected_kwh, note = expected_amount(
-                versions, component, detail, line_start, line_end, rates, billed_kwh,
-                readings_by_prm.get(prm, ()))
+            report.lines.append(_check_line(record, versions, component, detail, line_start,
+                                            line_end, rates, readings_by_prm.get(prm, ())))
         except EnercoopError as exc:
             report.unchecked.append((record, str(exc)))
-            continue
-        if is_cancellation(record):
-            billed, expected = -abs(billed), -expected
-            note = (note + "; " if note else "") + "cancellation"
-        fta = record.get("fta")
-        contract_fta = versions[-1].fta
-        if fta and fta != contract_fta and all(v.fta != fta for v in versions):
-            note = (note + "; " if note else "") + "operator FTA %s, contract %s" % (
-                fta, contract_fta)
-        report.lines.append(LineCheck(
-            key=record.get("key"), invoice_number=record.get("invoice_number"),
-            item_id=record.get("item_id") or "", label=record.get("label"), prm=prm,
-            component=component if component != "c" else "c_" + detail, start=line_start,
-            end=line_end, billed=billed, expected=expected, billed_kwh=billed_kwh,
-            expected_kwh=expected_kwh, note=note))
+    report.components.extend(_component_checks(report.lines, report.tolerance))
+    return report
+
+
+def _versions_by_prm(contracts) -> Dict[str, List[Contract]]:
+    """The contract versions of each PRM, by start date."""
+    by_prm = {}  # type: Dict[str, List[Contract]]
+    for versions in contracts.values():
+        for version in versions:
+            by_prm.setdefault(version.prm, []).append(version)
+    for versions in by_prm.values():
+        versions.sort(key=lambda v: v.start)
+    return by_prm
+
+
+def _check_line(record, versions, component, detail, line_start, line_end, rates,
+                readings) -> LineCheck:
+    """One TURPE line of the operator against the engine (EnercoopError when it cannot be
+    checked); a cancellation is compared negated, another FTA than the contract's is noted."""
+    billed = _decimal(record.get("amount"), "amount", record)
+    billed_kwh = (_decimal(record["quantity"], "quantity", record)
+                  if component in ("c", "cmdps")
+                  and record.get("quantity") not in (None, "") else None)
+    if billed_kwh is not None and is_cancellation(record):
+        billed_kwh = abs(billed_kwh)
+    expected, expected_kwh, note = expected_amount(
+        versions, component, detail, line_start, line_end, rates, billed_kwh, readings)
+    if is_cancellation(record):
+        billed, expected = -abs(billed), -expected
+        note = (note + "; " if note else "") + "cancellation"
+    fta = record.get("fta")
+    contract_fta = versions[-1].fta
+    if fta and fta != contract_fta and all(v.fta != fta for v in versions):
+        note = (note + "; " if note else "") + "operator FTA %s, contract %s" % (
+            fta, contract_fta)
+    return LineCheck(
+        key=record.get("key"), invoice_number=record.get("invoice_number"),
+        item_id=record.get("item_id") or "", label=record.get("label"), prm=record.get("prm"),
+        component=component if component != "c" else "c_" + detail, start=line_start,
+        end=line_end, billed=billed, expected=expected, billed_kwh=billed_kwh,
+        expected_kwh=expected_kwh, note=note)
+
+
+def _component_checks(lines: Sequence[LineCheck], tolerance: Decimal) -> List[ComponentCheck]:
+    """The lines added up by PRM and component (cg, cc, b first), each within tolerance?"""
     groups = {}  # type: Dict[Tuple[str, str], List[LineCheck]]
-    for line in report.lines:
+    for line in lines:
         groups.setdefault((line.prm, line.component), []).append(line)
     order = {"cg": 0, "cc": 1, "b": 2}
-    for (prm, component), lines in sorted(groups.items(), key=lambda kv: (
+    checks = []
+    for (prm, component), group in sorted(groups.items(), key=lambda kv: (
             kv[0][0], order.get(kv[0][1], 3), kv[0][1])):
-        billed = sum((l.billed for l in lines), Decimal("0.00"))
-        expected = sum((l.expected for l in lines), Decimal("0.00"))
-        notes = tuple(sorted({l.note for l in lines if l.note}))
-        report.components.append(ComponentCheck(
-            prm=prm, component=component, billed=billed, expected=expected, lines=len(lines),
-            ok=abs(billed - expected) <= report.tolerance, notes=notes))
-    return report
+        billed = sum((l.billed for l in group), Decimal("0.00"))
+        expected = sum((l.expected for l in group), Decimal("0.00"))
+        notes = tuple(sorted({l.note for l in group if l.note}))
+        checks.append(ComponentCheck(
+            prm=prm, component=component, billed=billed, expected=expected, lines=len(group),
+            ok=abs(billed - expected) <= tolerance, notes=notes))
+    return checks

@@ -13,10 +13,11 @@ Share of a year's energy in local days ``[start, end)`` (:meth:`ProfileCoefficie
 
     share = sum(coef in [start, end)) / sum(coef over the whole file) x covered_days / 365
 
-with ``covered_days`` the local calendar days the file covers. With a file of exactly one year this is the usual
-``sum(period) / sum(year)``; with constant coefficients it is the flat ``days / 365``. A
-period not wholly covered by the file is a :class:`~enercoop_core.errors.MissingRateError`
-naming the sub-profile and the first uncovered day.
+with ``covered_days`` the local calendar days the file covers. With a file of exactly one year
+this is the usual ``sum(period) / sum(year)``; with constant coefficients it is the flat
+``days / 365``. A period not wholly covered by the file is a
+:class:`~enercoop_core.errors.MissingRateError` naming the sub-profile and the first uncovered
+day.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from typing import Dict, Iterable, Optional, Tuple
 import numpy as np
 
 from enercoop_core.errors import InputError, MissingRateError
-from enercoop_core.tariffs.calendar import PARIS, is_high_season, season_of, season_days
+from enercoop_core.tariffs.calendar import PARIS, is_high_season, season_days
+from enercoop_core.timeclasses import parent, season_of
 
 HALF_HOUR = 1800
 
@@ -37,9 +39,9 @@ HALF_HOUR = 1800
 def _utc_seconds(text: str, file: str, line: int) -> int:
     try:
         moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+    except ValueError as exc:
         raise InputError("not an ISO date-time: %r" % text, file=file, record=str(line),
-                         field="horodate")
+                         field="horodate") from exc
     if moment.tzinfo is None:
         raise InputError("horodate without UTC offset: %r" % text, file=file, record=str(line),
                          field="horodate")
@@ -83,9 +85,9 @@ class ProfileCoefficients:
                     continue
                 try:
                     value = float((row[column] or "").replace(",", "."))
-                except ValueError:
+                except ValueError as exc:
                     raise InputError("not a number: %r" % row[column], file=path.name,
-                                     record=str(line), field=column)
+                                     record=str(line), field=column) from exc
                 instants, values = raw.setdefault(sub, ([], []))
                 instants.append(_utc_seconds(row["horodate"], path.name, line))
                 values.append(value)
@@ -164,8 +166,8 @@ class ProfileSpread:
         names = []
         if time_class:
             names.append("%s_%s" % (p, time_class))
-            if time_class in ("HPH", "HPB", "HCH", "HCB"):
-                names.append("%s_%s" % (p, time_class[:2]))
+            if parent(time_class):
+                names.append("%s_%s" % (p, parent(time_class)))
         names.append(p)
         for name in names:
             if have.has(name):

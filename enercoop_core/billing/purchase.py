@@ -34,6 +34,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from enercoop_core.billing.consumption import consumption, derive
 from enercoop_core.billing.engine import month_starts
 from enercoop_core.billing.model import UNIT_PRICE_STEP, BillLine, VatLine, round_cents, vat_summary
+from enercoop_core.tariffs.vat import rate_percent
 from enercoop_core.errors import InputError
 from enercoop_core.tariffs.table import split_period
 
@@ -95,7 +96,8 @@ class PurchaseInvoice:
     end_index_wh: Dict[str, int] = field(default_factory=dict)
 
 
-def _cuts(contract: PurchaseContract, start: dt.date, end: dt.date, tariffs, taxes) -> List[dt.date]:
+def _cuts(contract: PurchaseContract, start: dt.date, end: dt.date, tariffs,
+          taxes) -> List[dt.date]:
     found = set(month_starts(start, end))
     tables = list(tariffs.tables())
     if contract.vat_regime == "liable":
@@ -158,8 +160,7 @@ def purchase_lines(contract: PurchaseContract, start: dt.date, end: dt.date,
             label += " x index %s %s" % (contract.index, index_row.values["coefficient"])
             ref += " x " + index_row.ref
             source += " x " + index_row.citation
-        vat_rate = (Decimal(run["vat"].values["rate_percent"]) if run["vat"] is not None
-                    else Decimal(0))
+        vat_rate = rate_percent(run["vat"])
         lines.append(BillLine(
             kind="purchase", code="purchase_" + run["tc"], label=label, time_class=run["tc"],
             period_start=run["a"], period_end=run["b"], quantity=quantity, unit="kWh",

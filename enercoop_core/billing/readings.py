@@ -14,13 +14,14 @@ Record contract (R15, produced by ``enercoop_core.flows.parse``)::
      "meter_serial": str (optional, Num_Serie), "qualification": "before" | "after"
      (optional, C15 Code_Qualification 1 / 2: indexes before / after a technical operation)}
 
-Only active-energy index registers are kept: ``measure_class`` ``"EA"`` (R151, R171) or
-``"1"`` (R15/C15 ``Classe_Mesure`` 1, an index). R171 ``measures`` of quantity ``DD``
-(overrun duration, unit ``S``, cumulative seconds per time class) become ``durations_s``. A supplier-calendar register whose class is
-not one of :data:`~enercoop_core.tariffs.calendar.CLASS_NAMES` (a supplier may use its own
-calendar) is skipped; an unknown distributor class is an error. ``status`` (R15
-``Statut_Releve``): a ``RECTIFICATIF`` reading replaces the earlier reading of the same
-``reading_id``, an ``ANNULE`` one removes it (see :func:`from_records`).
+Only active-energy index registers are kept: ``measure_class`` ``"EA"`` (R151, R171) or ``"1"``
+(R15/C15 ``Classe_Mesure`` 1, an index). R171 ``measures`` of quantity ``DD`` (overrun
+duration, unit ``S``, cumulative seconds per time class) become ``durations_s``. A
+supplier-calendar register whose class is not one of
+:data:`~enercoop_core.timeclasses.CLASS_NAMES` (a supplier may use its own calendar) is
+skipped; an unknown distributor class is an error. ``status`` (R15 ``Statut_Releve``): a
+``RECTIFICATIF`` reading replaces the earlier reading of the same ``reading_id``, an ``ANNULE``
+one removes it (see :func:`from_records`).
 
 Only ``quantity`` ``"index"`` registers (cumulative indexes) are ever subtracted; an
 ``"energy"`` register (a quantity over a period) is kept on the reading but left out of
@@ -43,7 +44,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable, List, Optional, Tuple
 
 from enercoop_core.errors import InputError
-from enercoop_core.tariffs.calendar import CLASS_NAMES, PARIS
+from enercoop_core.identifiers import prm as prm_id
+from enercoop_core.tariffs.calendar import PARIS
+from enercoop_core.timeclasses import CLASS_NAMES
 
 ACTIVE_ENERGY = ("EA", "1")
 #: Reason codes of a reading closing a meter or a contract. From the texts: C15
@@ -162,8 +165,8 @@ def to_wh(value, unit: str, record: Optional[str] = None) -> int:
     """An index value in Wh or kWh (int or decimal string) -> integer Wh."""
     try:
         number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise InputError("not a number: %r" % (value,), record=record, field="value")
+    except (InvalidOperation, ValueError) as exc:
+        raise InputError("not a number: %r" % (value,), record=record, field="value") from exc
     if unit == "kWh":
         number *= 1000
     elif unit != "Wh":
@@ -178,8 +181,8 @@ def reading_day(text: str, record: Optional[str] = None) -> dt.date:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        raise InputError("not an ISO date-time: %r" % (text,), record=record, field="date")
+    except (TypeError, ValueError) as exc:
+        raise InputError("not an ISO date-time: %r" % (text,), record=record, field="date") from exc
     if moment.tzinfo is None:
         return moment.date()
     return moment.astimezone(PARIS).date()
@@ -204,8 +207,9 @@ def from_record(record: dict) -> Reading:
     if record.get("family", "index_reading") != "index_reading":
         raise InputError("not an index_reading record", record=key, field="family")
     prm = str(record.get("prm") or "")
-    if not (len(prm) == 14 and prm.isdigit()):
+    if not prm_id.is_valid(prm):
         raise InputError("PRM must have 14 digits: %r" % prm, record=key, field="prm")
+    prm = prm_id.compact(prm)
     registers = []
     for position, raw in enumerate(record.get("registers") or ()):
         where = "%s register %d" % (key, position + 1)
@@ -241,8 +245,9 @@ def from_record(record: dict) -> Reading:
                              % (raw.get("unit"),), record=where, field="unit")
         try:
             seconds = int(Decimal(str(raw.get("value"))))
-        except (InvalidOperation, ValueError):
-            raise InputError("not a number: %r" % (raw.get("value"),), record=where, field="value")
+        except (InvalidOperation, ValueError) as exc:
+            raise InputError("not a number: %r" % (raw.get("value"),), record=where,
+                             field="value") from exc
         durations[str(raw.get("time_class"))] = seconds
     return Reading(prm=prm, day=reading_day(record.get("date"), key),
                    nature=record.get("nature") or "real", registers=tuple(registers),

@@ -19,7 +19,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from enercoop_core.errors import EnercoopError
-from enercoop_core.tariffs.calendar import CLASS_NAMES, PARIS, time_classes
+from enercoop_core.tariffs.calendar import PARIS, time_classes
+from enercoop_core.timeclasses import (
+    CLASS_NAMES, FOUR_CLASSES, HC, HCB, HCH, HP, HP_HC, HPB, HPH, SCHEME_OF)
 
 HALF_HOUR = 1800
 
@@ -48,16 +50,16 @@ def class_half_hours(start: dt.date, end: dt.date, offpeak: str, scheme: str) ->
     return {name: int(counts[i]) for i, name in enumerate(CLASS_NAMES) if counts[i]}
 
 
-GROUPS_BY_SEASON = (("HPH", "HCH"), ("HPB", "HCB"))
+GROUPS_BY_SEASON = ((HPH, HCH), (HPB, HCB))
 
 
 def _groups(classes: Sequence[str], offpeak: str) -> List[Tuple[str, ...]]:
     """Groups of register classes whose hours are known together."""
     classes = tuple(sorted(classes))
-    if set(classes) == {"HPH", "HCH", "HPB", "HCB"}:
+    if set(classes) == set(FOUR_CLASSES):
         return [(c,) for c in classes] if offpeak else list(GROUPS_BY_SEASON)
-    if set(classes) == {"HP", "HC"} and offpeak:
-        return [("HC",), ("HP",)]
+    if set(classes) == set(HP_HC) and offpeak:
+        return [(HC,), (HP,)]
     return [classes]
 
 
@@ -67,7 +69,7 @@ def bound_reasons(versions, start: dt.date, end: dt.date, consumption_wh: Dict[s
     days ``[start, end)`` exceeds subscribed kVA x hours (see the module doc)."""
     if not consumption_wh or not start < end:
         return []
-    scheme = {"BASE": "1", "HP": "2", "HC": "2"}.get(sorted(consumption_wh)[0], "4")
+    scheme = SCHEME_OF.get(sorted(consumption_wh)[0], "4")
     bound = {}  # type: Dict[str, int]  # Wh per class
     for v in versions:
         a, b = max(start, v.start), min(end, v.end) if v.end else end

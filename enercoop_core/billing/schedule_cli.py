@@ -10,10 +10,12 @@ import json
 import sys
 
 from enercoop_core.errors import EnercoopError, InputError
+from enercoop_core.period import day
 
 
 def register(commands) -> None:
     """Add ``schedule`` to the sub-commands of ``enercoop bill``."""
+    from enercoop_core.billing.cli import add_contracts, add_offers
     parser = commands.add_parser(
         "schedule", help="monthly-payment schedule (10-12 instalments) of each contract",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -31,8 +33,8 @@ def register(commands) -> None:
             "      --readings R15_*.xml --start 2025-12-01 --count 10 --first-due 2025-12-05\n\n"
             "exit status: 0 every contract scheduled, 1 some could not be (listed on stderr), "
             "2 bad usage or unreadable input"))
-    parser.add_argument("--contracts", required=True, help="contracts file (.csv or .json)")
-    parser.add_argument("--offers", required=True, help="the cooperative's price grids (CSV)")
+    add_contracts(parser)
+    add_offers(parser)
     parser.add_argument("--readings", nargs="+", default=(),
                         help="flow files (XML, zip, folders) or JSON index readings: the history")
     parser.add_argument("--start", required=True, help="first day of the schedule year, YYYY-MM-DD")
@@ -48,13 +50,8 @@ def register(commands) -> None:
 
 
 def _day(text, option):
-    import datetime as dt
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError("not a date YYYY-MM-DD: %r" % text, field=option)
+    """The date of an option, None when the option is not given."""
+    return day(text, option) if text else None
 
 
 def schedule_all(contracts, readings, start, rates, count=12, first_due=None, priced_on=None):
@@ -111,6 +108,7 @@ def write_schedules(schedules, fmt: str, out=None) -> None:
 
 def run(args) -> int:
     from enercoop_core.billing.io import read_contracts, read_records
+    from enercoop_core.billing.cli import report_rejected
     from enercoop_core.billing.readings import from_records
     from enercoop_core.tariffs.rates import Rates
     start = _day(args.start, "--start")
@@ -131,8 +129,7 @@ def run(args) -> int:
                                        _day(args.first_due, "--first-due"),
                                        _day(args.priced_on, "--priced-on"))
     write_schedules(schedules, args.format)
-    for _record, error in rejected:
-        print("rejected reading: %s" % (error,), file=sys.stderr)
+    report_rejected(rejected)
     for contract_id, message in problems:
         print("not scheduled: %s: %s" % (contract_id, message), file=sys.stderr)
     return 1 if (problems or rejected) else 0

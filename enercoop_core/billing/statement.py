@@ -264,7 +264,6 @@ def statement(bill, versions: Sequence, supplier: Supplier, delivery_postcode: s
     code -> commercial name; ``estimate_basis``: how an estimated index was estimated (a
     schedule's estimate states its own); ``yearly``: whether this is the household's yearly
     bill (default: a true-up settlement is)."""
-    from enercoop_core.billing.schedule import credit_action
     content = bill_content()
     versions = sorted(versions, key=lambda v: v.start)
     in_force = [v for v in versions if v.start < bill.period_end] or versions
@@ -279,9 +278,36 @@ def statement(bill, versions: Sequence, supplier: Supplier, delivery_postcode: s
         estimate_basis = ("engine rule: daily average between the last two real readings, "
                           "else the contract's yearly consumption shaped by its Enedis profile, "
                           "else flat (enercoop_core/billing/estimate.py)")
-    ombudsman = content["ombudsman"]
-    overpayment = content["overpayment"]
-    values = {
+    values = _contract_values(bill, version, supplier, offer_names, bill_number, issued)
+    values.update({
+        "indexes": index_lines(bill, readings, history),
+        "consumption": {c: Decimal(wh) / KWH for c, wh in sorted(bill.consumption_wh.items())},
+        "estimate_basis": estimate_basis if bill.estimated else "",
+        "unit_prices": tuple((l.code, l.label, l.unit_price, l.unit) for l in bill.lines
+                             if not l.true_up),
+        "amounts": amounts(bill),
+        "yearly_summary": yearly_summary(bill),
+        "self_reading": supplier.self_reading,
+        "history": history_lines(bill, history),
+    })
+    values.update(_payment_values(content, due, due_date, settlement, shown_schedule))
+    values.update(_contact_values(content, supplier, delivery_postcode, distributor))
+    if values["amount_due"]["amount"] > 0 and due_date is None:
+        values["amount_due"] = None  # required: reported as missing
+    if yearly is None:
+        yearly = settlement is not None and settlement.kind == "true_up"
+    applies = {"always": True, "estimated": bill.estimated, "instalments": on_instalments,
+               "credit": credit, "yearly": yearly}
+    mentions, missing = _mentions(content["items"], values, applies)
+    if strict and missing:
+        raise InputError("bill lacks required items: %s" % ", ".join(missing),
+                         record=bill.contract_id, field=missing[0])
+    return Statement(bill.contract_id, tuple(mentions), tuple(missing))
+
+
+def _contract_values(bill, version, supplier: Supplier, offer_names, bill_number, issued):
+    """The items naming the parties, the contract and the period of ``bill``."""
+    return {
         "supplier": {"name": supplier.name, "address": supplier.address,
                      "customer_service": supplier.customer_service} if supplier.name else None,
         "customer": {"name": bill.customer, "contract_id": bill.contract_id}
@@ -297,15 +323,14 @@ def statement(bill, versions: Sequence, supplier: Supplier, delivery_postcode: s
         "subscribed_power": version.kva,
         "period": {"start": bill.period_start, "end": bill.period_end,
                    "days": (bill.period_end - bill.period_start).days},
-        "indexes": index_lines(bill, readings, history),
-        "consumption": {c: Decimal(wh) / KWH for c, wh in sorted(bill.consumption_wh.items())},
-        "estimate_basis": estimate_basis if bill.estimated else "",
-        "unit_prices": tuple((l.code, l.label, l.unit_price, l.unit) for l in bill.lines
-                             if not l.true_up),
-        "amounts": amounts(bill),
-        "yearly_summary": yearly_summary(bill),
-        "self_reading": supplier.self_reading,
-        "history": history_lines(bill, history),
+    }
+
+
+def _payment_values(content, due, due_date, settlement, shown_schedule):
+    """The items of the amount due (EUR; negative: an overpayment) and of the instalments."""
+    from enercoop_core.billing.schedule import credit_action
+    credit = due < 0
+    return {
         "amount_due": {"amount": due, "due_date": due_date if due > 0 else None},
         "instalments_paid": tuple((i.number, i.due_date, i.amount) for i in settlement.paid)
         if settlement is not None else (),
@@ -314,8 +339,16 @@ def statement(bill, versions: Sequence, supplier: Supplier, delivery_postcode: s
         if shown_schedule is not None else None,
         "overpayment": {"amount": -due, "action": settlement.credit_action
                         if settlement is not None else credit_action(due),
-                        "refund_within_days": overpayment["refund_within_days"]}
+                        "refund_within_days": content["overpayment"]["refund_within_days"]}
         if credit else None,
+    }
+
+
+def _contact_values(content, supplier: Supplier, delivery_postcode: str, distributor: str):
+    """The items of payment methods, energy origin, distributor (emergency number by the
+    delivery point's département) and ombudsman."""
+    ombudsman = content["ombudsman"]
+    return {
         "payment_methods": tuple(supplier.payment_methods),
         "energy_origin": supplier.energy_origin,
         "distributor": {"name": content["distributors"][distributor]["name"]
@@ -325,21 +358,16 @@ def statement(bill, versions: Sequence, supplier: Supplier, delivery_postcode: s
         "ombudsman": {k: ombudsman[k] for k in ("name", "postal_address", "website",
                                                  "online_claims", "information_service")},
     }
-    if values["amount_due"]["amount"] > 0 and due_date is None:
-        values["amount_due"] = None  # required: reported as missing
-    if yearly is None:
-        yearly = settlement is not None and settlement.kind == "true_up"
-    applies = {"always": True, "estimated": bill.estimated, "instalments": on_instalments,
-               "credit": credit, "yearly": yearly}
+
+
+def _mentions(items, values, applies):
+    """``(mentions, keys of the required items missing)``, in the order of ``items``."""
     mentions, missing = [], []
-    for item in content["items"]:
+    for item in items:
         value = values.get(item["key"])
         required = applies[item["when"]]
         if required and value in (None, "", (), {}) and not item.get("empty_ok"):
             missing.append(item["key"])
         mentions.append(Mention(item["key"], item["label_fr"], item["label_en"], value,
                                 item["source"], item["status"], required))
-    if strict and missing:
-        raise InputError("bill lacks required items: %s" % ", ".join(missing),
-                         record=bill.contract_id, field=missing[0])
-    return Statement(bill.contract_id, tuple(mentions), tuple(missing))
+    return mentions, missing

@@ -74,9 +74,9 @@ def _read_people(path: Path):
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError("cannot read: %s" % exc.strerror, file=str(path))
+        raise InputError("cannot read: %s" % exc.strerror, file=str(path)) from exc
     except ValueError as exc:
-        raise InputError("not JSON: %s" % exc, file=str(path))
+        raise InputError("not JSON: %s" % exc, file=str(path)) from exc
     if isinstance(data, dict):
         data = data.get("partners")
     if not isinstance(data, list):
@@ -91,7 +91,7 @@ def _password(path):
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError("cannot read: %s" % exc.strerror, file=str(path))
+        raise InputError("cannot read: %s" % exc.strerror, file=str(path)) from exc
     return text.splitlines()[0] if text else ""
 
 

@@ -40,6 +40,19 @@ def join_dn(*parts: str) -> str:
     return ",".join(p for p in parts if p)
 
 
+def _read_escape(dn: str, i: int, buf: bytearray) -> int:
+    """Append to ``buf`` the character that the backslash at ``dn[i]`` escapes (``\\2C`` as
+    a hex pair of a UTF-8 byte, or ``\\,`` itself); returns the index after it."""
+    pair = dn[i + 1:i + 3]
+    if len(pair) == 2 and all(c in _HEX for c in pair):
+        buf.append(int(pair, 16))
+        return i + 3
+    if i + 1 < len(dn):
+        buf.extend(dn[i + 1].encode("utf-8"))
+        return i + 2
+    raise InputError("DN ends with a backslash: %r" % dn, field="dn")
+
+
 def split_dn(dn: str) -> List[RDN]:
     """Split a DN into RDNs, each a list of (type, unescaped value) pairs.
 
@@ -82,15 +95,7 @@ def split_dn(dn: str) -> List[RDN]:
             i += 1
             continue
         if ch == "\\":
-            pair = dn[i + 1:i + 3]
-            if len(pair) == 2 and all(c in _HEX for c in pair):
-                buf.append(int(pair, 16))
-                i += 3
-            elif i + 1 < n:
-                buf += dn[i + 1].encode("utf-8")
-                i += 2
-            else:
-                raise InputError("DN ends with a backslash: %r" % dn, field="dn")
+            i = _read_escape(dn, i, buf)
             keep = len(buf)
             continue
         if ch in ",+":

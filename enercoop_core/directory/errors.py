@@ -35,9 +35,9 @@ def require_ldap():
     try:
         import ldap
         import ldap.modlist
-    except ImportError:
+    except ImportError as exc:
         raise LdapUnavailableError(
             "python-ldap is not installed: install the 'ldap' extra "
             "(pip install 'enercoop-core[ldap]'; needs libldap2-dev and libsasl2-dev "
-            "to build)")
+            "to build)") from exc
     return ldap

@@ -22,7 +22,7 @@ computing the plan again gives an empty plan. ``userPassword`` is never read nor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from enercoop_core.directory.dn import (
     first_rdn,
@@ -181,16 +181,31 @@ def _is_group(entry: Entry) -> bool:
 
 
 def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout) -> Plan:
-    """The plan that makes the directory hold exactly the ERP's people and groups."""
-    changes: List[Change] = []
+    """The plan that makes the directory hold exactly the ERP's people and groups.
+
+    In order: the organizational units missing, then the people (renames, adds, modifies),
+    the people who left (moved under ``former_dn``), the groups. What the plan must not
+    touch (an entry that is not the ERP's, a DN taken) is listed in ``Plan.conflicts``.
+    """
     conflicts: List[str] = []
     dns = set(snapshot.dns)
+    by_key = _owned_people(snapshot, layout, conflicts)
+    people = assign_uids(partners, _owned_uids(by_key), snapshot.uids, layout)
+    changes = _unit_changes(layout, dns)
+    changes += _people_changes(people, by_key, layout, dns, conflicts)
+    changes += _departure_changes({p.key for p in people}, by_key, layout, dns, conflicts)
+    changes += _group_changes(people, snapshot, layout, dns, conflicts)
+    return Plan(tuple(changes), tuple(conflicts))
 
-    for dn, entry in ou_entries(layout).items():
-        if normalize_dn(dn) not in dns:
-            changes.append(Change("add", dn, attrs=entry.attrs, note="organizational unit"))
 
-    # the ERP's people, by stable key
+def _unit_changes(layout: Layout, dns: Set[str]) -> List[Change]:
+    """The organizational units of the layout that the directory lacks."""
+    return [Change("add", dn, attrs=entry.attrs, note="organizational unit")
+            for dn, entry in ou_entries(layout).items() if normalize_dn(dn) not in dns]
+
+
+def _owned_people(snapshot: Snapshot, layout: Layout, conflicts: List[str]) -> Dict[str, Entry]:
+    """The ERP's person entries by stable key (an entry without key goes to `conflicts`)."""
     by_key: Dict[str, Entry] = {}
     for entry in snapshot.owned:
         if not _is_person(entry):
@@ -205,13 +220,22 @@ def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout
                                  % (key, by_key[key].dn), dn=entry.dn,
                                  attribute=layout.key_attr)
         by_key[key] = entry
+    return by_key
+
+
+def _owned_uids(by_key: Dict[str, Entry]) -> Dict[str, List[str]]:
+    """The uids each owned person holds, the one of its RDN first."""
     owned_uids = {}
     for key, entry in by_key.items():
         rdn_uid = [v for t, v in first_rdn(entry.dn) if t.lower() == "uid"]
         rest = [v for v in entry.get("uid") if v.lower() not in _lower_set(rdn_uid)]
         owned_uids[key] = rdn_uid + rest
+    return owned_uids
 
-    people = assign_uids(partners, owned_uids, snapshot.uids, layout)
+
+def _people_changes(people, by_key: Dict[str, Entry], layout: Layout, dns: Set[str],
+                    conflicts: List[str]) -> List[Change]:
+    """Renames, then adds, then modifies that bring each person's entry to the ERP's."""
     renames, adds, modifies = [], [], []
     for person in people:
         wanted = person_entry(person, layout)
@@ -233,9 +257,13 @@ def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout
         if mods:
             modifies.append(Change("modify", wanted.dn, mods=mods,
                                    note="partner %s" % person.key))
-    changes.extend(renames + adds + modifies)
+    return renames + adds + modifies
 
-    wanted_keys = {p.key for p in people}
+
+def _departure_changes(wanted_keys: Set[str], by_key: Dict[str, Entry], layout: Layout,
+                       dns: Set[str], conflicts: List[str]) -> List[Change]:
+    """The owned people the ERP no longer lists, moved (disabled) under ``former_dn``."""
+    changes = []
     for key, entry in sorted(by_key.items()):
         if key in wanted_keys or same_dn(parent_dn(entry.dn), layout.former_dn):
             continue
@@ -246,10 +274,16 @@ def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout
             continue
         changes.append(Change("disable", entry.dn, new_dn=target,
                               note="partner %s left" % key))
+    return changes
 
+
+def _group_changes(people, snapshot: Snapshot, layout: Layout, dns: Set[str],
+                   conflicts: List[str]) -> List[Change]:
+    """Adds and modifies of the groups the people make, deletes of the empty ones."""
     owned_groups = {normalize_dn(e.dn): e for e in snapshot.owned
                     if _is_group(e) and same_dn(parent_dn(e.dn), layout.groups_dn)}
     wanted_groups = set()
+    changes = []
     for group in groups_for(people, layout):
         wanted = group_entry(group, layout)
         norm = normalize_dn(wanted.dn)
@@ -271,7 +305,7 @@ def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout
     for norm, entry in sorted(owned_groups.items()):
         if norm not in wanted_groups:
             changes.append(Change("delete", entry.dn, note="group without members"))
-    return Plan(tuple(changes), tuple(conflicts))
+    return changes
 
 
 # ----------------------------------------------------------------- python-ldap side
@@ -301,12 +335,13 @@ def connect(uri: str, bind_dn: Optional[str] = None, password: Optional[str] = N
             conn.sasl_external_bind_s()
         else:
             raise DirectoryError("a bind DN is needed for %s" % uri)
-    except ldap.INVALID_CREDENTIALS:
-        raise DirectoryError("invalid credentials for %s" % uri, dn=bind_dn)
-    except ldap.SERVER_DOWN:
-        raise DirectoryError("cannot reach the LDAP server at %s" % uri)
+    except ldap.INVALID_CREDENTIALS as exc:
+        raise DirectoryError("invalid credentials for %s" % uri, dn=bind_dn) from exc
+    except ldap.SERVER_DOWN as exc:
+        raise DirectoryError("cannot reach the LDAP server at %s" % uri) from exc
     except ldap.LDAPError as exc:
-        raise DirectoryError("bind on %s failed: %s" % (uri, _ldap_message(exc)), dn=bind_dn)
+        raise DirectoryError("bind on %s failed: %s" % (uri, _ldap_message(exc)),
+                             dn=bind_dn) from exc
     return conn
 
 
@@ -350,10 +385,10 @@ def read_snapshot(conn, layout: Layout) -> Snapshot:
     base = layout.base_dn
     try:
         conn.search_s(base, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"])
-    except ldap.NO_SUCH_OBJECT:
-        raise DirectoryError("the base DN does not exist", dn=base)
+    except ldap.NO_SUCH_OBJECT as exc:
+        raise DirectoryError("the base DN does not exist", dn=base) from exc
     except ldap.LDAPError as exc:
-        raise DirectoryError("cannot read the base DN: %s" % _ldap_message(exc), dn=base)
+        raise DirectoryError("cannot read the base DN: %s" % _ldap_message(exc), dn=base) from exc
     attrs = sorted({"objectClass"} | set(layout.person_attrs()) | set(layout.group_attrs()))
     try:
         owned = _search(conn, base, ldap.SCOPE_SUBTREE, "(%s=%s)" % (
@@ -367,7 +402,7 @@ def read_snapshot(conn, layout: Layout) -> Snapshot:
                 dns.update(normalize_dn(e.dn) for e in _search(
                     conn, ou, ldap.SCOPE_ONELEVEL, "(objectClass=*)", ["1.1"]))
     except ldap.LDAPError as exc:
-        raise DirectoryError("search failed: %s" % _ldap_message(exc), dn=base)
+        raise DirectoryError("search failed: %s" % _ldap_message(exc), dn=base) from exc
     owned = [e for e in owned if is_under(e.dn, base)]
     return Snapshot(tuple(owned), tuple(uids), frozenset(dns))
 

@@ -16,6 +16,8 @@ Public API::
 
     from enercoop_core.flows import parse, detect, open_sources
     run = parse(["flows/"], keyring=None, key=None, iv=None, xsd_dir=None)  # FlowRun
+    run = parse(data, name="R15_x.zip")   # bytes or a binary file object, plain, zipped
+                                          # or encrypted; name: in records and messages
     for record in run:            # dicts, and Curve objects for R50
         ...
     run.rejected                  # [Rejection(file, record, path, reason, member)]
@@ -23,7 +25,8 @@ Public API::
                                   #   part, records, rejected, families, xsd,
                                   #   xsd_errors, version_raw, key_label, warnings ...)]
     detect(xml_bytes_or_path_or_file) -> ("R15", "2.3.2")
-    open_sources(paths, key=None, iv=None) -> iterator of XmlSource(file, member, open())
+    open_sources(paths, key=None, iv=None, name=None) -> iterator of XmlSource(file, member,
+                                                                            open())
 
 Records stream out (lxml iterparse, elements cleared as they are read): memory stays flat
 whatever the file size. Every record carries ``family``, ``flow``, ``version``, a stable

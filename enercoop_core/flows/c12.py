@@ -34,7 +34,7 @@ from __future__ import annotations
 from typing import Dict, Iterator, List, Optional
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import Context, child, children, single, texts
+from enercoop_core.flows.common import Context, child, children, prm_block, single, texts
 from enercoop_core.flows.errors import FieldError
 
 KIND = "C12"
@@ -51,15 +51,7 @@ def read(events, ctx: Context) -> Iterator:
         if "contract" not in ctx.extra:
             # the Contrat's own children precede its first PRM and are dropped after it
             ctx.extra["contract"] = _contract(elem.getparent())
-        raw = getattr(child(elem, "Identifiant"), "text", None)
-        try:
-            prm = v.prm(raw, "PRM/Identifiant")
-            records = _prm(elem, prm, ctx)
-        except FieldError as exc:
-            yield ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")
-            continue
-        for record in records:
-            yield record
+        yield from prm_block(elem, "Identifiant", _prm, ctx)
 
 
 def _contract(parent) -> Dict[str, Optional[str]]:
@@ -138,35 +130,14 @@ def _situation(elem, path: str, prm: str, date: str, ctx: Context) -> dict:
         natures = [v.required(item.text, path + "/Evenement/Nature_Evenement")
                    for item in children(event, "Nature_Evenement")]
         affair = v.optional(getattr(child(event, "Numero_Affaire"), "text", None))
-    tariff = single(elem, "Option_Tarifaire_TURPE_Souscrite", path)
-    tpath = path + "/Option_Tarifaire_TURPE_Souscrite"
-    if tariff is None:
-        raise FieldError(tpath, "missing required element")
-    option = single(tariff, "Option_Tarifaire_TURPE", tpath)
-    fta = v.optional(texts(option, tpath).get("Libelle")) if option is not None else None
-    powers = []
-    for rank, klass in enumerate(children(tariff, "Classe_Temporelle_TURPE_Souscrite"), 1):
-        kpath = "%s/Classe_Temporelle_TURPE_Souscrite[%d]" % (tpath, rank)
-        k = texts(klass, kpath)
-        powers.append({"time_class": v.required(k.get("Libelle"), kpath + "/Libelle"),
-                       "value": v.bounded_integer(k.get("Puissance_Souscrite"),
-                                                  kpath + "/Puissance_Souscrite",
-                                                  0, 999999)})
+    fta, powers = _tariff(elem, path)
     calendar = None
     structure = single(elem, "Structure_Fournisseur_Souscrite", path)
     if structure is not None:
         inner = child(structure, "Structure_Fournisseur")
         code = child(inner, "Code") if inner is not None else None
         calendar = v.optional(getattr(code, "text", None))
-    options = []
-    for rank, item in enumerate(children(elem, "Option_Contractuelle_Souscrite"), 1):
-        opath = "%s/Option_Contractuelle_Souscrite[%d]" % (path, rank)
-        o = texts(item, opath)
-        inner = child(item, "Option_Contractuelle")
-        label = child(inner, "Libelle") if inner is not None else None
-        options.append({"label": v.optional(getattr(label, "text", None)),
-                        "start": v.optional_iso(o.get("Date_Debut"), opath + "/Date_Debut"),
-                        "end": v.optional_iso(o.get("Date_Fin"), opath + "/Date_Fin")})
+    options = _options(elem, path)
     code = natures[0] if natures else None
     contract = ctx.extra.get("contract") or {}
     return {
@@ -202,6 +173,40 @@ def _situation(elem, path: str, prm: str, date: str, ctx: Context) -> dict:
         "indexes_before": [],
         "indexes_after": [],
     }
+
+
+def _tariff(elem, path: str):
+    """(FTA, [{"time_class", "value"}] subscribed powers) of a situation's
+    ``Option_Tarifaire_TURPE_Souscrite`` (required)."""
+    tariff = single(elem, "Option_Tarifaire_TURPE_Souscrite", path)
+    tpath = path + "/Option_Tarifaire_TURPE_Souscrite"
+    if tariff is None:
+        raise FieldError(tpath, "missing required element")
+    option = single(tariff, "Option_Tarifaire_TURPE", tpath)
+    fta = v.optional(texts(option, tpath).get("Libelle")) if option is not None else None
+    powers = []
+    for rank, klass in enumerate(children(tariff, "Classe_Temporelle_TURPE_Souscrite"), 1):
+        kpath = "%s/Classe_Temporelle_TURPE_Souscrite[%d]" % (tpath, rank)
+        k = texts(klass, kpath)
+        powers.append({"time_class": v.required(k.get("Libelle"), kpath + "/Libelle"),
+                       "value": v.bounded_integer(k.get("Puissance_Souscrite"),
+                                                  kpath + "/Puissance_Souscrite",
+                                                  0, 999999)})
+    return fta, powers
+
+
+def _options(elem, path: str) -> List[dict]:
+    """[{"label", "start", "end"}] of a situation's ``Option_Contractuelle_Souscrite``."""
+    options = []
+    for rank, item in enumerate(children(elem, "Option_Contractuelle_Souscrite"), 1):
+        opath = "%s/Option_Contractuelle_Souscrite[%d]" % (path, rank)
+        o = texts(item, opath)
+        inner = child(item, "Option_Contractuelle")
+        label = child(inner, "Libelle") if inner is not None else None
+        options.append({"label": v.optional(getattr(label, "text", None)),
+                        "start": v.optional_iso(o.get("Date_Debut"), opath + "/Date_Debut"),
+                        "end": v.optional_iso(o.get("Date_Fin"), opath + "/Date_Fin")})
+    return options
 
 
 def _boolean(text, path: str, required: bool):

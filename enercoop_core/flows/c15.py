@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import (Context, child, name, nature, registers, single,
+from enercoop_core.flows.common import (Context, name, nature, prm_block, registers, single,
                                         texts)
 from enercoop_core.flows.errors import FieldError
 
@@ -34,18 +34,11 @@ def read(events, ctx: Context) -> Iterator:
                 ctx.extra["contract"] = {}
                 yield ctx.reject_field(None, exc)
             continue
-        raw = getattr(child(elem, "Id_PRM"), "text", None)
-        try:
-            prm = v.prm(raw, "PRM/Id_PRM")
-            records = _prm(elem, prm, ctx)
-        except FieldError as exc:
-            yield ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")
-            continue
-        for record in records:
-            yield record
+        yield from prm_block(elem, "Id_PRM", _prm, ctx)
 
 
 def _prm(elem, prm: str, ctx: Context) -> list:
+    """The ``contract_event`` record of a PRM block, then its ``index_reading`` records."""
     t = texts(elem, "PRM")
     event = single(elem, "Evenement_Declencheur", "PRM")
     if event is None:
@@ -55,16 +48,10 @@ def _prm(elem, prm: str, ctx: Context) -> list:
     date = v.iso_instant(e.get("Date_Evenement"), epath + "/Date_Evenement")
     code = v.optional(e.get("Nature_Evenement"))
     affair = v.optional(e.get("Id_Affaire"))
-    situation = single(elem, "Situation_Contractuelle", "PRM")
     spath = "PRM/Situation_Contractuelle"
-    s = texts(situation, spath) if situation is not None else {}
-    tpath = spath + "/Structure_Tarifaire"
-    tariff = single(situation, "Structure_Tarifaire", spath) if situation is not None else None
-    tt = texts(tariff, tpath) if tariff is not None else {}
-    holder = single(situation, "Titulaire_Contrat", spath) if situation is not None else None
-    category = (v.optional(texts(holder, spath + "/Titulaire_Contrat").get("Categorie"))
-                if holder is not None else None)
+    s, tt, category = _situation(elem, spath)
     meters = _meters(elem)
+    tpath = spath + "/Structure_Tarifaire"
     power = v.optional_decimal(tt.get("Puissance_Souscrite"), tpath + "/Puissance_Souscrite")
     power_unit = v.optional(tt.get("Unite_Puissance_Souscrite"))
     kva = None
@@ -72,46 +59,11 @@ def _prm(elem, prm: str, ctx: Context) -> list:
         kva = v.power_number(power)
     fta = v.optional(tt.get("Formule_Tarifaire_Acheminement"))
     contract = ctx.extra.get("contract") or {}
-    readings = []
-    sides = {"before": [], "after": []}
-    releves = single(event, "Releves", epath)
-    rank = 0
-    for item in (releves if releves is not None else ()):
-        if name(item.tag) != "Donnees_Releve":
-            continue
-        rank += 1
-        rpath = "%s/Releves/Donnees_Releve[%d]" % (epath, rank)
-        r = texts(item, rpath)
-        qcode = v.required(r.get("Code_Qualification"), rpath + "/Code_Qualification")
-        side = QUALIFICATION.get(qcode)
-        if side is None:
-            raise FieldError(rpath + "/Code_Qualification", "unknown qualification %r" % qcode)
-        rdate = v.iso_instant(r.get("Date_Releve"), rpath + "/Date_Releve")
-        regs = registers(item, rpath)
-        ncode = v.optional(r.get("Nature_Index"))
-        sides[side].extend(regs)
-        readings.append({
-            "family": "index_reading",
-            "flow": KIND,
-            "version": ctx.version,
-            "key": ctx.key(prm, date, affair, code, side),
-            "source": ctx.source,
-            "prm": prm,
-            "date": rdate,
-            "reading_id": None,
-            "reason": code,
-            "nature": nature(ncode),
-            "nature_code": ncode,
-            "status": None,
-            "qualification": side,
-            "fta": fta,
-            "subscribed_kva": kva,
-            "calendar_distributor": v.optional(r.get("Id_Calendrier_Distributeur")),
-            "calendar_supplier": v.optional(r.get("Id_Calendrier")),
-            "affair_id": affair,
-            "registers": regs,
-            "measures": [],
-        })
+    readings = list(_readings(event, epath, ctx))
+    for reading in readings:
+        reading.update({"key": ctx.key(prm, date, affair, code, reading["qualification"]),
+                        "prm": prm, "reason": code, "fta": fta, "subscribed_kva": kva,
+                        "affair_id": affair})
     event_record = {
         "family": "contract_event",
         "flow": KIND,
@@ -144,10 +96,69 @@ def _prm(elem, prm: str, ctx: Context) -> list:
         "meter_type": meters[0]["type"] if len(meters) == 1 else None,
         "meter_serial": meters[0]["serial"] if len(meters) == 1 else None,
         "meters": meters,
-        "indexes_before": sides["before"],
-        "indexes_after": sides["after"],
+        "indexes_before": [reg for r in readings if r["qualification"] == "before"
+                           for reg in r["registers"]],
+        "indexes_after": [reg for r in readings if r["qualification"] == "after"
+                          for reg in r["registers"]],
     }
     return [event_record] + readings
+
+
+def _situation(elem, spath: str):
+    """(texts of ``Situation_Contractuelle``, of its ``Structure_Tarifaire``, the holder's
+    ``Categorie``); empty when the block is absent."""
+    situation = single(elem, "Situation_Contractuelle", "PRM")
+    if situation is None:
+        return {}, {}, None
+    s = texts(situation, spath)
+    tariff = single(situation, "Structure_Tarifaire", spath)
+    tt = texts(tariff, spath + "/Structure_Tarifaire") if tariff is not None else {}
+    holder = single(situation, "Titulaire_Contrat", spath)
+    category = (v.optional(texts(holder, spath + "/Titulaire_Contrat").get("Categorie"))
+                if holder is not None else None)
+    return s, tt, category
+
+
+def _readings(event, epath: str, ctx: Context) -> Iterator[dict]:
+    """The ``index_reading`` records of ``Releves/Donnees_Releve`` of the event, without
+    what the PRM block gives (key, prm, reason, fta, subscribed_kva, affair_id: None)."""
+    releves = single(event, "Releves", epath)
+    rank = 0
+    for item in (releves if releves is not None else ()):
+        if name(item.tag) != "Donnees_Releve":
+            continue
+        rank += 1
+        rpath = "%s/Releves/Donnees_Releve[%d]" % (epath, rank)
+        r = texts(item, rpath)
+        qcode = v.required(r.get("Code_Qualification"), rpath + "/Code_Qualification")
+        side = QUALIFICATION.get(qcode)
+        if side is None:
+            raise FieldError(rpath + "/Code_Qualification", "unknown qualification %r" % qcode)
+        rdate = v.iso_instant(r.get("Date_Releve"), rpath + "/Date_Releve")
+        regs = registers(item, rpath)
+        ncode = v.optional(r.get("Nature_Index"))
+        yield {
+            "family": "index_reading",
+            "flow": KIND,
+            "version": ctx.version,
+            "key": None,
+            "source": ctx.source,
+            "prm": None,
+            "date": rdate,
+            "reading_id": None,
+            "reason": None,
+            "nature": nature(ncode),
+            "nature_code": ncode,
+            "status": None,
+            "qualification": side,
+            "fta": None,
+            "subscribed_kva": None,
+            "calendar_distributor": v.optional(r.get("Id_Calendrier_Distributeur")),
+            "calendar_supplier": v.optional(r.get("Id_Calendrier")),
+            "affair_id": None,
+            "registers": regs,
+            "measures": [],
+        }
 
 
 def _meters(elem) -> list:

@@ -217,14 +217,17 @@ def _flatten(record) -> List[Dict]:
     if family == "index_reading":
         return [dict(base, **reg) for reg in data["registers"]] or [base]
     if family == "contract_event":
-        fmt = lambda regs: " ".join("%s:%s:%s=%s%s" % (r["owner"][0], r["time_class"],
-                                                       r["direction"][0], r["value"],
-                                                       r["unit"]) for r in regs)
-        return [dict(base, indexes_before=fmt(data["indexes_before"]),
-                     indexes_after=fmt(data["indexes_after"]))]
+        return [dict(base, indexes_before=_registers_text(data["indexes_before"]),
+                     indexes_after=_registers_text(data["indexes_after"]))]
     if family == "network_invoice_line":
         return [dict(base, reading_ids=" ".join(data.get("reading_ids") or ()))]
     return [base]
+
+
+def _registers_text(regs) -> str:
+    """Registers in one CSV cell: ``owner:time class:direction=value unit`` (initials)."""
+    return " ".join("%s:%s:%s=%s%s" % (r["owner"][0], r["time_class"], r["direction"][0],
+                                       r["value"], r["unit"]) for r in regs)
 
 
 def _parse(args) -> int:

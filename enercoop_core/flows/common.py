@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from enercoop_core.flows import values as v
 from enercoop_core.flows.errors import FieldError
 from enercoop_core.flows.records import Rejection
 
-OWNER = {"distributor": "distributor", "supplier": "supplier"}
 DIRECTION = {"0": "withdrawal", "1": "injection"}
 NATURE = {"REEL": "real", "ESTIME": "estimated", "AUTO-RELEVE": "self_read",
           "REGULARISE": "corrected", "CORRIGE": "corrected"}
@@ -78,6 +77,17 @@ def check_repeats(elem, path: Optional[str]) -> None:
 
 def _short(text: Optional[str]) -> str:
     return repr(text if text is None or len(text) <= 40 else text[:40] + "...")
+
+
+def prm_block(elem, id_tag: str, read_block: Callable[..., List], ctx: Context) -> List:
+    """The records ``read_block(elem, prm, ctx)`` gives for one ``PRM`` block, or the one
+    rejection of the whole block, naming the PRM as written, when its ``id_tag`` child is
+    not a PRM identifier or ``read_block`` raises FieldError (C12, C15)."""
+    raw = getattr(child(elem, id_tag), "text", None)
+    try:
+        return read_block(elem, v.prm(raw, "PRM/" + id_tag), ctx)
+    except FieldError as exc:
+        return [ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")]
 
 
 def children(elem, wanted: str) -> List:

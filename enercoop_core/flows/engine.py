@@ -18,7 +18,8 @@ from enercoop_core.flows import (c12, c15, f12, f15, r4x, r6x, r15, r17, r50, r6
 from enercoop_core.flows.common import Context
 from enercoop_core.flows.errors import FlowError
 from enercoop_core.flows.records import DocumentInfo, Rejection, family_of
-from enercoop_core.flows.sources import KeyRing, Limits, XmlSource, expand_paths, sources_of
+from enercoop_core.flows.sources import (Content, KeyRing, Limits, XmlSource, as_inputs,
+                                         expand_paths, sources_of)
 from enercoop_core.flows.xmlstream import ID_TAGS, ROOTS, iter_elements, read_header
 
 #: Flow kind -> reader module (``KIND``, ``SUPPORTED_MAJORS``, ``TAGS``, ``read``).
@@ -41,8 +42,9 @@ class FlowRun:
     :class:`DocumentInfo`; ``counts``: records per family.
     """
 
-    def __init__(self, paths, key=None, iv=None, xsd_dir=None, limits=None, keyring=None):
-        self.paths = [paths] if isinstance(paths, str) else list(paths)
+    def __init__(self, paths, key=None, iv=None, xsd_dir=None, limits=None, keyring=None,
+                 name=None):
+        self.paths = as_inputs(paths, name)  # paths and Content items
         # the key ring is read now: a broken key-ring file is the caller's error, at once
         self.keyring = KeyRing.collect(keyring, key, iv)
         self.xsd_dir = xsd_dir
@@ -64,17 +66,17 @@ class FlowRun:
         files = [f for given in self.paths for f in _safe_expand(given, self)]
         for path in files:
             self.files += 1
+            file = path.name if isinstance(path, Content) else path
             try:
                 for source in sources_of(path, limits=self.limits, keyring=self.keyring):
-                    for item in self._document(source):
-                        yield item
+                    yield from self._document(source)
             except FlowError as exc:
-                self.rejected.append(Rejection(path, exc.record, exc.field, exc.message))
+                self.rejected.append(Rejection(file, exc.record, exc.field, exc.message))
             except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError,
                     EOFError, ValueError) as exc:
-                self.rejected.append(Rejection(path, None, None, "unreadable: %s" % exc))
+                self.rejected.append(Rejection(file, None, None, "unreadable: %s" % exc))
             except Exception as exc:  # noqa: BLE001 - a bad file never stops the next ones
-                self.rejected.append(Rejection(path, None, None, _internal(exc)))
+                self.rejected.append(Rejection(file, None, None, _internal(exc)))
 
     def _document(self, source: XmlSource) -> Iterator:
         info = DocumentInfo(source.file, source.member)
@@ -190,6 +192,8 @@ def _internal(exc: Exception) -> str:
 
 
 def _safe_expand(path, run):
+    if isinstance(path, Content):
+        return [path]
     try:
         return list(expand_paths([path]))
     except FlowError as exc:
@@ -243,12 +247,19 @@ def _describe(header, info: DocumentInfo):
     return reader
 
 
-def parse(paths, *, key: Optional[str] = None, iv: Optional[str] = None,
-          xsd_dir: Optional[str] = None, limits: Optional[Limits] = None,
-          keyring=None) -> FlowRun:
+def parse(paths, *, name: Optional[str] = None, key: Optional[str] = None,
+          iv: Optional[str] = None, xsd_dir: Optional[str] = None,
+          limits: Optional[Limits] = None, keyring=None) -> FlowRun:
     """Parse Enedis flows; iterate the result for records.
 
-    ``paths``: a path or paths of XML files, zips, encrypted zips or directories.
+    ``paths``: what to read, plain (XML, JSON), zipped or encrypted: a path (``str`` or
+    ``os.PathLike``: a file or a directory), the content of a file as ``bytes`` or a
+    binary file object, a ``(name, content)`` pair, or a list of any of these.
+    ``name``: the file name of a single bytes or file-object input, given in
+    ``source["file"]`` and in rejections (e.g. ``parse(data, name="R15_x.zip")``; default
+    the file object's ``name``, else ``"<bytes>"``); nothing is written to disk except
+    the spooled copy of a large decrypted or nested archive, or of a file object that
+    cannot be read in place (not seekable, or not at its start).
     ``keyring``: a :class:`~.keyring.KeyRing` or a key-ring file for encrypted archives
     (default: the file named by ``$ENERCOOP_FLOW_KEYRING``); ``key``/``iv``: one more key
     in hex, ``iv`` only for the older fixed-IV scheme (default: ``$ENERCOOP_FLOW_KEY``/
@@ -256,4 +267,5 @@ def parse(paths, *, key: Optional[str] = None, iv: Optional[str] = None,
     of Enedis XSDs; when given, each document is also validated against its schema and a
     failure is a rejection (its records are still read with the structural checks).
     """
-    return FlowRun(paths, key=key, iv=iv, xsd_dir=xsd_dir, limits=limits, keyring=keyring)
+    return FlowRun(paths, key=key, iv=iv, xsd_dir=xsd_dir, limits=limits, keyring=keyring,
+                   name=name)

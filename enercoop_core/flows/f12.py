@@ -58,23 +58,7 @@ def _sous_lot(elem, path, number, invoice, ctx) -> Iterator[dict]:
         ordinal += 1
         ipath = "%s/Element_Valorise[%d]" % (path, ordinal)
         e = texts(item, ipath)
-        valued = None
-        for part in item:
-            if name(part.tag) in PARTS:
-                valued = part
-                break
-        if valued is None:
-            raise FieldError(ipath, "no Acheminement, Prestations, Option or Frais_Divers")
-        category = name(valued.tag)
-        vpath = "%s/%s" % (ipath, category)
-        p = texts(valued, vpath)
-        start = v.optional(p.get("Date_Debut")) or v.optional(p.get("Date_Effet"))
-        if start is None:
-            raise FieldError(vpath + "/Date_Debut", "missing start date")
-        v.iso_instant(start, vpath + "/Date_Debut")
-        end = v.optional(p.get("Date_Fin"))
-        if end is not None:
-            v.iso_instant(end, vpath + "/Date_Fin")
+        category, vpath, p, start, end = _valued_part(item, ipath)
         yield {
             "family": "network_invoice_line",
             "flow": KIND,
@@ -107,3 +91,27 @@ def _sous_lot(elem, path, number, invoice, ctx) -> Iterator[dict]:
             "reading_ids": [],
             "origins": [],
         }
+
+
+def _valued_part(item, ipath: str):
+    """(category tag, path, texts, start, end) of the valued part of an
+    ``Element_Valorise`` (its first ``Acheminement``, ``Prestations``, ``Option`` or
+    ``Frais_Divers``); the dates as written, checked to be dates."""
+    valued = None
+    for part in item:
+        if name(part.tag) in PARTS:
+            valued = part
+            break
+    if valued is None:
+        raise FieldError(ipath, "no Acheminement, Prestations, Option or Frais_Divers")
+    category = name(valued.tag)
+    vpath = "%s/%s" % (ipath, category)
+    p = texts(valued, vpath)
+    start = v.optional(p.get("Date_Debut")) or v.optional(p.get("Date_Effet"))
+    if start is None:
+        raise FieldError(vpath + "/Date_Debut", "missing start date")
+    v.iso_instant(start, vpath + "/Date_Debut")
+    end = v.optional(p.get("Date_Fin"))
+    if end is not None:
+        v.iso_instant(end, vpath + "/Date_Fin")
+    return category, vpath, p, start, end

@@ -37,12 +37,10 @@ ID_PARENTS = ("Donnees_PRM",)  # Donnees_Valorisation/Donnees_PRM/Id_PRM
 
 def read(events, ctx: Context) -> Iterator:
     if ctx.extra.get("part") != "detail":
-        for item in totals.read(events, ctx, ctx.extra.get("part")):
-            yield item
+        yield from totals.read(events, ctx, ctx.extra.get("part"))
         return
-    for item in read_invoice_blocks(events, ctx, "Donnees_Valorisation", "valorisation",
-                                    _valorisation, _label):
-        yield item
+    yield from read_invoice_blocks(events, ctx, "Donnees_Valorisation", "valorisation",
+                                   _valorisation, _label)
 
 
 def read_invoice_blocks(events, ctx: Context, block_tag, what, read_block, describe):
@@ -71,8 +69,7 @@ def read_invoice_blocks(events, ctx: Context, block_tag, what, read_block, descr
         except FieldError as exc:
             yield ctx.reject_field("%s %s" % (number, describe(elem)), exc)
             continue
-        for line in lines:
-            yield line
+        yield from lines
 
 
 def _label(elem) -> str:
@@ -92,30 +89,12 @@ def vat_rate(text):
 
 
 def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
+    """The lines of one ``Donnees_Valorisation``: its valued elements and late-payment
+    interests, each with the valorisation's invoice, PRM block and references."""
     t = texts(elem, path)
     valuation = v.required(t.get("Num_Valorisation"), path + "/Num_Valorisation")
-    prm_elem = single(elem, "Donnees_PRM", path)
-    prm = None
-    d = {}
-    if prm_elem is not None:
-        d = texts(prm_elem, path + "/Donnees_PRM")
-        prm = v.prm(d.get("Id_PRM"), path + "/Donnees_PRM/Id_PRM")
-    reading_ids = []
-    origins = []
-    for block in elem.iterchildren("Releve", "Facture_Origine"):
-        b = texts(block, "%s/%s" % (path, block.tag))
-        if block.tag == "Releve":
-            reading_id = v.optional(b.get("Id_Releve"))
-            if reading_id is None:
-                raise FieldError("%s/Releve[%d]/Id_Releve" % (path, len(reading_ids) + 1),
-                                 "missing required element")
-            reading_ids.append(reading_id)
-        else:
-            origins.append({
-                "invoice_number": v.optional(b.get("Origine_Facture")),
-                "invoice_date": v.optional(b.get("Date_Origine_Facture")),
-                "valuation_id": v.optional(b.get("Origine_Valorisation")),
-            })
+    prm, d = _prm_block(elem, path)
+    reading_ids, origins = _references(elem, path)
     common = {
         "family": "network_invoice_line",
         "flow": KIND,
@@ -146,59 +125,101 @@ def _valorisation(elem, path, number, invoice, ctx) -> Iterator[dict]:
                     continue
                 items += 1
                 ordinal += 1
-                ipath = "%s/Element_Valorise[%d]" % (gpath, items)
-                e = texts(item, ipath)
-                line = dict(common, reading_ids=list(reading_ids),
-                            origins=[dict(origin) for origin in origins])
-                line.update({
-                    "key": ctx.key(number, valuation, ordinal),
-                    "item_id": v.required(e.get("Id_EV"), ipath + "/Id_EV"),
-                    "label": v.optional(e.get("Libelle_EV")),
-                    "nature_code": nature_ev,
-                    "category": v.optional(e.get("Categorie")),
-                    "start": v.required(e.get("Date_Debut"), ipath + "/Date_Debut"),
-                    "end": v.required(e.get("Date_Fin"), ipath + "/Date_Fin"),
-                    "quantity": v.optional_decimal(e.get("Quantite"), ipath + "/Quantite"),
-                    "unit": v.optional(e.get("Unite_Quantite")),
-                    "unit_price": v.optional_decimal(e.get("Prix_Unitaire"),
-                                                     ipath + "/Prix_Unitaire"),
-                    "amount": v.decimal_text(e.get("Montant_HT"), ipath + "/Montant_HT"),
-                    "vat_rate": vat_rate(e.get("Taux_TVA_Applicable")),
-                    "vat_code": v.optional(e.get("Code_Type_TVA_Applicable")),
-                    "fta": v.optional(e.get("Formule_Tarifaire_Acheminement")),
-                    "subscribed_kva": v.optional_decimal(e.get("Puissance_Souscrite"),
-                                                         ipath + "/Puissance_Souscrite"),
-                    "debit_credit": None,
-                })
-                for field_ in ("start", "end"):
-                    v.iso_instant(line[field_], "%s/Date_%s" % (
-                        ipath, "Debut" if field_ == "start" else "Fin"))
-                yield line
+                line = _element_line(item, "%s/Element_Valorise[%d]" % (gpath, items),
+                                     nature_ev)
+                yield _line(common, line, ctx.key(number, valuation, ordinal))
         elif tag == "Detail_Interets_Retard":
             ordinal += 1
-            ipath = "%s/Detail_Interets_Retard" % path
-            e = texts(group, ipath)
-            line = dict(common, reading_ids=list(reading_ids),
-                        origins=[dict(origin) for origin in origins])
-            line.update({
-                "key": ctx.key(number, valuation, ordinal),
-                "item_id": "INTERETS_RETARD",
-                "label": "Intérêts de retard, facture %s" % v.optional(
-                    e.get("Num_Facture_Impayee")),
-                "nature_code": None,
-                "category": "late_payment_interest",
-                "start": v.optional(e.get("Date_Echeance_Initiale")),
-                "end": v.optional(e.get("Date_Calcul_Interets")),
-                "quantity": v.optional_decimal(e.get("Nb_Jours"), ipath + "/Nb_Jours"),
-                "unit": "jour",
-                "unit_price": None,
-                "amount": v.decimal_text(e.get("Montant_HT"), ipath + "/Montant_HT"),
-                "vat_rate": vat_rate(e.get("Taux_TVA_Applicable")),
-                "vat_code": None,
-                "fta": None,
-                "subscribed_kva": None,
-                "debit_credit": None,
-            })
-            yield line
+            line = _interest_line(group, "%s/Detail_Interets_Retard" % path)
+            yield _line(common, line, ctx.key(number, valuation, ordinal))
     if ordinal == 0:
         raise FieldError(path + "/Groupe_Valorise", "valorisation without any valued element")
+
+
+def _line(common: dict, fields: dict, key: str) -> dict:
+    """A line: the valorisation's ``common`` fields (lists copied, so that a consumer
+    editing one line leaves the others alone), its own ``fields`` and ``key``."""
+    line = dict(common, reading_ids=list(common["reading_ids"]),
+                origins=[dict(origin) for origin in common["origins"]])
+    line["key"] = key
+    line.update(fields)
+    return line
+
+
+def _prm_block(elem, path: str):
+    """(PRM or None, texts of ``Donnees_PRM``) of a valorisation."""
+    prm_elem = single(elem, "Donnees_PRM", path)
+    if prm_elem is None:
+        return None, {}
+    d = texts(prm_elem, path + "/Donnees_PRM")
+    return v.prm(d.get("Id_PRM"), path + "/Donnees_PRM/Id_PRM"), d
+
+
+def _references(elem, path: str):
+    """(``Releve/Id_Releve`` list, ``Facture_Origine`` list) of a valorisation."""
+    reading_ids = []
+    origins = []
+    for block in elem.iterchildren("Releve", "Facture_Origine"):
+        b = texts(block, "%s/%s" % (path, block.tag))
+        if block.tag == "Releve":
+            reading_id = v.optional(b.get("Id_Releve"))
+            if reading_id is None:
+                raise FieldError("%s/Releve[%d]/Id_Releve" % (path, len(reading_ids) + 1),
+                                 "missing required element")
+            reading_ids.append(reading_id)
+        else:
+            origins.append({
+                "invoice_number": v.optional(b.get("Origine_Facture")),
+                "invoice_date": v.optional(b.get("Date_Origine_Facture")),
+                "valuation_id": v.optional(b.get("Origine_Valorisation")),
+            })
+    return reading_ids, origins
+
+
+def _element_line(item, ipath: str, nature_ev) -> dict:
+    """The fields of an ``Element_Valorise`` line."""
+    e = texts(item, ipath)
+    line = {
+        "item_id": v.required(e.get("Id_EV"), ipath + "/Id_EV"),
+        "label": v.optional(e.get("Libelle_EV")),
+        "nature_code": nature_ev,
+        "category": v.optional(e.get("Categorie")),
+        "start": v.required(e.get("Date_Debut"), ipath + "/Date_Debut"),
+        "end": v.required(e.get("Date_Fin"), ipath + "/Date_Fin"),
+        "quantity": v.optional_decimal(e.get("Quantite"), ipath + "/Quantite"),
+        "unit": v.optional(e.get("Unite_Quantite")),
+        "unit_price": v.optional_decimal(e.get("Prix_Unitaire"), ipath + "/Prix_Unitaire"),
+        "amount": v.decimal_text(e.get("Montant_HT"), ipath + "/Montant_HT"),
+        "vat_rate": vat_rate(e.get("Taux_TVA_Applicable")),
+        "vat_code": v.optional(e.get("Code_Type_TVA_Applicable")),
+        "fta": v.optional(e.get("Formule_Tarifaire_Acheminement")),
+        "subscribed_kva": v.optional_decimal(e.get("Puissance_Souscrite"),
+                                             ipath + "/Puissance_Souscrite"),
+        "debit_credit": None,
+    }
+    # the dates stay as written, but must be dates
+    v.iso_instant(line["start"], ipath + "/Date_Debut")
+    v.iso_instant(line["end"], ipath + "/Date_Fin")
+    return line
+
+
+def _interest_line(group, ipath: str) -> dict:
+    """The fields of a ``Detail_Interets_Retard`` line (late-payment interest)."""
+    e = texts(group, ipath)
+    return {
+        "item_id": "INTERETS_RETARD",
+        "label": "Intérêts de retard, facture %s" % v.optional(e.get("Num_Facture_Impayee")),
+        "nature_code": None,
+        "category": "late_payment_interest",
+        "start": v.optional(e.get("Date_Echeance_Initiale")),
+        "end": v.optional(e.get("Date_Calcul_Interets")),
+        "quantity": v.optional_decimal(e.get("Nb_Jours"), ipath + "/Nb_Jours"),
+        "unit": "jour",
+        "unit_price": None,
+        "amount": v.decimal_text(e.get("Montant_HT"), ipath + "/Montant_HT"),
+        "vat_rate": vat_rate(e.get("Taux_TVA_Applicable")),
+        "vat_code": None,
+        "fta": None,
+        "subscribed_kva": None,
+        "debit_credit": None,
+    }

@@ -68,7 +68,7 @@ def _hex(value: str, what: str, where: str, sizes) -> bytes:
     try:
         raw = bytes.fromhex(value.strip())
     except ValueError:
-        raise DecryptionError("%s of %s is not hexadecimal" % (what, where))
+        raise DecryptionError("%s of %s is not hexadecimal" % (what, where)) from None
     if len(raw) not in sizes:
         raise DecryptionError("%s of %s must be %s bytes long, got %d" % (
             what, where, " or ".join(str(s) for s in sizes), len(raw)))
@@ -108,7 +108,7 @@ class KeyRing:
                 text = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise DecryptionError("cannot read the key ring: %s" % exc.__class__.__name__,
-                                  file=path)
+                                  file=path) from None
         return cls.from_text(text, path)
 
     @classmethod
@@ -128,7 +128,7 @@ class KeyRing:
             try:
                 keys.append(make_key(*parts))
             except DecryptionError as exc:
-                raise DecryptionError("line %d: %s" % (number, exc.message), file=source)
+                raise DecryptionError("line %d: %s" % (number, exc.message), file=source) from None
         return cls(keys)
 
     @classmethod
@@ -240,7 +240,8 @@ def _decrypt(handle: BinaryIO, entry: Key, file: str) -> BinaryIO:
         out.write(unpadder.update(decryptor.finalize()) + unpadder.finalize())
     except ValueError:
         out.close()
-        raise DecryptionError("could not decrypt: bad padding (wrong key or IV?)", file=file)
+        raise DecryptionError("could not decrypt: bad padding (wrong key or IV?)",
+                              file=file) from None
     out.seek(0)
     if not _magic(out.read(64)):
         out.close()
@@ -274,7 +275,8 @@ def _toml_keys(text: str, source: str) -> List[Key]:
         try:
             data = toml.loads(text)
         except Exception as exc:  # the parser's own error class differs between libraries
-            raise DecryptionError("not valid TOML: %s" % exc.__class__.__name__, file=source)
+            raise DecryptionError("not valid TOML: %s" % exc.__class__.__name__,
+                                  file=source) from None
         tables = [(label, value) for label, value in data.items()]
     except ImportError:
         tables = _toml_subset(text, source)
@@ -288,7 +290,7 @@ def _toml_keys(text: str, source: str) -> List[Key]:
         try:
             keys.append(make_key(str(label), value["key"], iv))
         except DecryptionError as exc:
-            raise DecryptionError(exc.message, file=source)
+            raise DecryptionError(exc.message, file=source) from None
     return keys
 
 

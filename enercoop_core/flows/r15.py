@@ -72,31 +72,7 @@ def read(events, ctx: Context) -> Iterator:
 
 def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None) -> dict:
     """The ``index_reading`` record of one ``Donnees_Releve`` (FieldError when malformed)."""
-    t = {}
-    regs = []
-    error = None
-    supplier = False
-    blocks = 0
-    for item in elem:
-        tag = item.tag
-        owner = REGISTER_TAGS.get(tag)
-        if owner is None:
-            t[tag] = item.text
-            continue
-        blocks += 1
-        supplier = supplier or owner == "supplier"
-        try:
-            rt = {c.tag: c.text for c in item}
-            if len(rt) != len(item):
-                check_repeats(item, None)
-            regs.append(register_texts(rt, owner))
-        except FieldError as exc:
-            if error is None:  # reported after the reading's own fields, with its rank
-                rank = 1 + sum(1 for other in item.itersiblings(preceding=True)
-                               if other.tag == tag)
-                error = FieldError("%s/%s[%d]/%s" % (path, tag, rank, exc.path), exc.message)
-    if len(t) + blocks != len(elem):
-        check_repeats(elem, path)
+    t, regs, error, supplier = _children(elem, path)
     # the reading's own texts stripped, empty ones dropped, in one pass (hot path)
     o = {key: text.strip() for key, text in t.items() if text is not None}
     get = o.get
@@ -143,6 +119,37 @@ def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None
         "registers": regs,
         "measures": [],
     }
+
+
+def _children(elem, path: str):
+    """One pass over the children of a ``Donnees_Releve`` (hot path): (texts of its own
+    fields, registers read, the first register error or None, a supplier register seen)."""
+    t = {}
+    regs = []
+    error = None
+    supplier = False
+    blocks = 0
+    for item in elem:
+        tag = item.tag
+        owner = REGISTER_TAGS.get(tag)
+        if owner is None:
+            t[tag] = item.text
+            continue
+        blocks += 1
+        supplier = supplier or owner == "supplier"
+        try:
+            rt = {c.tag: c.text for c in item}
+            if len(rt) != len(item):
+                check_repeats(item, None)
+            regs.append(register_texts(rt, owner))
+        except FieldError as exc:
+            if error is None:  # reported after the reading's own fields, with its rank
+                rank = 1 + sum(1 for other in item.itersiblings(preceding=True)
+                               if other.tag == tag)
+                error = FieldError("%s/%s[%d]/%s" % (path, tag, rank, exc.path), exc.message)
+    if len(t) + blocks != len(elem):
+        check_repeats(elem, path)
+    return t, regs, error, supplier
 
 
 _PREVIOUS = frozenset(("Id_Releve_Precedent", "Date_Releve_Precedent",

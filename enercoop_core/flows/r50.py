@@ -108,12 +108,22 @@ def _columns(prm_elem, days: List, memo: Dict[str, int], last: Optional[list] = 
     values = "".join(vs)
     if not (values.isdigit() and values.isascii()) or max(map(len, vs)) > 15:
         return None
-    offsetless = False
     if last and last[0] == hs:  # the same half-hours as the block before (with offsets)
         inst = last[1]
-        vals = np.array(list(map(int, vs)), dtype=np.float64)
-        qual = np.frombuffer("".join(ivs).encode("ascii"), dtype=np.uint8).astype(np.int8) - 48
-        return dates, inst, vals, qual
+    else:
+        inst = _instants(hs, memo, last)
+        if inst is None:
+            return None
+    vals = np.array(list(map(int, vs)), dtype=np.float64)
+    qual = np.frombuffer("".join(ivs).encode("ascii"), dtype=np.uint8).astype(np.int8) - 48
+    return dates, inst, vals, qual
+
+
+def _instants(hs: List[str], memo: Dict[str, int], last: Optional[list]):
+    """int64 UTC seconds of the time stamps ``hs`` (memoised when they have an offset), or
+    None when one is not a time stamp or, without offsets, they do not all move forward
+    (the autumn hour: the ordered reader reads it). Kept in ``last`` for the next block."""
+    offsetless = False
     try:
         instants = [memo[h] for h in hs]
     except KeyError:
@@ -136,9 +146,7 @@ def _columns(prm_elem, days: List, memo: Dict[str, int], last: Optional[list] = 
     if last is not None and not offsetless:
         inst.setflags(write=False)  # shared by the curves of this file
         last[:] = [hs, inst]
-    vals = np.array(list(map(int, vs)), dtype=np.float64)
-    qual = np.frombuffer("".join(ivs).encode("ascii"), dtype=np.uint8).astype(np.int8) - 48
-    return dates, inst, vals, qual
+    return inst
 
 
 def _points(days: List):

@@ -27,24 +27,21 @@ quantities of the context still make their records. A block without a valid ``id
 """
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
-from typing import Dict, Iterator, List
+from typing import Iterator, List
 
 from enercoop_core.flows import values as v
 from enercoop_core.flows.common import Context, register_dict
 from enercoop_core.flows.errors import FieldError
-from enercoop_core.flows.r6x import array, obj, opt, read_blocks, text
+from enercoop_core.flows.r6x import (ENERGIES, GRIDS, array, calendars_of, digest,
+                                     group_quantities, obj, opt, quantity_head, read_blocks,
+                                     text)
 
 KIND = "R64"
 SUPPORTED_MAJORS = ("1",)
 TAGS = ("mesures",)
 #: R6X files carry no schema version (see :mod:`.r6x`).
 VERSIONLESS = True
-ENERGIES = frozenset(("EA", "ER", "ERC", "ERI"))
-DIRECTIONS = {"CONS": "withdrawal", "PROD": "injection"}
-GRIDS = {"distributeur": "distributor", "d": "distributor", "fournisseur": "supplier",
-         "f": "supplier"}
 
 
 def read(events, ctx: Context) -> Iterator:
@@ -64,27 +61,9 @@ def _context(context, path: str, prm: str, start: str, end: str, ctx: Context) -
         yield ctx.reject_field(prm, exc)
         return
     days = OrderedDict()  # type: Dict[str, Dict]
-    for grank, quantity in enumerate(quantities, 1):
-        gpath = "%s/grandeur[%d]" % (path, grank)
-        try:
-            for date, is_energy, item in _quantity(quantity, gpath):
-                slot = days.setdefault(date, {"registers": [], "measures": []})
-                slot["registers" if is_energy else "measures"].append(item)
-        except FieldError as exc:
-            yield ctx.reject_field(prm, exc)
+    yield from group_quantities(quantities, path, _quantity, days, prm, ctx)
     for date, slot in days.items():
         yield _record(prm, date, head, slot, start, end, ctx)
-
-
-def quantity_head(quantity, path: str):
-    """(direction, grandeurPhysique, unit) of a ``grandeur`` object (R64, R67)."""
-    obj(quantity, path)
-    business = text(quantity.get("grandeurMetier"), path + "/grandeurMetier")
-    direction = DIRECTIONS.get(business)
-    if direction is None:
-        raise FieldError(path + "/grandeurMetier", "unknown grandeurMetier %r" % business)
-    physical = text(quantity.get("grandeurPhysique"), path + "/grandeurPhysique")
-    return direction, physical, text(quantity.get("unite"), path + "/unite")
 
 
 def _quantity(quantity, path: str) -> List:
@@ -143,24 +122,6 @@ def _values(listing, path, owner, time_class, physical, direction, unit, dial,
                     "quality": quality, "dial": dial, "calendar": calendar_id}
         out.append((date, physical in ENERGIES, item))
     return out
-
-
-def digest(items) -> str:
-    """Short stable digest of what a record holds (owners, classes, quantities, dials)."""
-    signature = ";".join(sorted(
-        "%s,%s,%s,%s,%s" % (i["owner"], i["time_class"], i.get("measure_class") or
-                            i.get("quantity"), i["direction"], i.get("dial"))
-        for i in items))
-    return hashlib.sha1(signature.encode("utf-8")).hexdigest()[:12]
-
-
-def calendars_of(items) -> Dict[str, str]:
-    """owner -> the first calendar code its items name."""
-    found = {}  # type: Dict[str, str]
-    for item in items:
-        if item["calendar"] is not None:
-            found.setdefault(item["owner"], item["calendar"])
-    return found
 
 
 def _record(prm, date, head, slot, start, end, ctx: Context) -> dict:

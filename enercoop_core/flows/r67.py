@@ -31,8 +31,9 @@ from typing import Iterator, List
 from enercoop_core.flows import values as v
 from enercoop_core.flows.common import Context, register_dict
 from enercoop_core.flows.errors import FieldError
-from enercoop_core.flows.r6x import array, obj, opt, read_blocks, text
-from enercoop_core.flows.r64 import ENERGIES, GRIDS, calendars_of, digest, quantity_head
+from enercoop_core.flows.r6x import (ENERGIES, GRIDS, array, calendars_of, digest,
+                                     group_quantities, obj, opt, quantity_head, read_blocks,
+                                     text)
 
 KIND = "R67"
 SUPPORTED_MAJORS = ("1",)
@@ -66,15 +67,7 @@ def _context(context, path, prm, start, end, ctx: Context) -> Iterator:
         yield ctx.reject_field(prm, exc)
         return
     groups = OrderedDict()  # type: Dict[tuple, Dict]
-    for grank, quantity in enumerate(quantities, 1):
-        try:
-            items = _quantity(quantity, "%s/grandeur[%d]" % (path, grank))
-        except FieldError as exc:
-            yield ctx.reject_field(prm, exc)
-            continue
-        for group, is_energy, item in items:
-            slot = groups.setdefault(group, {"registers": [], "measures": []})
-            slot["registers" if is_energy else "measures"].append(item)
+    yield from group_quantities(quantities, path, _quantity, groups, prm, ctx)
     for (first, last, status, nature), slot in groups.items():
         items = slot["registers"] + slot["measures"]
         calendars = calendars_of(items)

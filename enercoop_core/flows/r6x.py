@@ -25,12 +25,20 @@ read before it are kept.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 from typing import BinaryIO, Dict, Iterator, List, Optional, Tuple
 
 from enercoop_core.flows import values as v
 from enercoop_core.flows.common import Context
 from enercoop_core.flows.errors import FieldError, FlowError, UnsupportedFlowError
+
+#: The R64/R67 words: energies (``grandeurPhysique``), ``grandeurMetier`` directions and
+#: calendar grids (``libelleGrille``/``codeGrille``) -> owner.
+ENERGIES = frozenset(("EA", "ER", "ERC", "ERI"))
+DIRECTIONS = {"CONS": "withdrawal", "PROD": "injection"}
+GRIDS = {"distributeur": "distributor", "d": "distributor", "fournisseur": "supplier",
+         "f": "supplier"}
 
 CHUNK = 1 << 16
 #: Characters one PRM block (or the header) may take at most.
@@ -238,8 +246,7 @@ def read_source(source, info, readers) -> Iterator:
         fields = {name: value for name, value in header.items() if isinstance(value, str)}
         ctx = Context(source.file, source.member, kind, None, info.emitter, fields,
                       {"part": code})
-        for item in readers[kind].read(blocks, ctx):
-            yield item
+        yield from readers[kind].read(blocks, ctx)
 
 
 def is_json(source) -> bool:
@@ -271,9 +278,55 @@ def read_blocks(events, ctx: Context, read_context) -> Iterator:
                              exc.message + " (the whole PRM block is rejected)")
             continue
         for crank, context in enumerate(contexts, 1):
-            for item in read_context(context, "%s/contexte[%d]" % (path, crank), prm, start,
-                                     end, ctx):
-                yield item
+            yield from read_context(context, "%s/contexte[%d]" % (path, crank), prm, start,
+                                    end, ctx)
+
+
+def group_quantities(quantities: List, path: str, read_quantity, groups: Dict, prm: str,
+                     ctx: Context) -> Iterator:
+    """Sort the items of each ``grandeur`` of a ``contexte`` into ``groups`` (group key ->
+    {"registers": [...], "measures": [...]}, in document order) and yield a rejection for
+    each ``grandeur`` that cannot be read (R64, R67). ``read_quantity(quantity, path)``
+    gives ``(group key, is an energy, item)`` triples or raises FieldError: a quantity is
+    kept whole or rejected whole."""
+    for grank, quantity in enumerate(quantities, 1):
+        try:
+            items = read_quantity(quantity, "%s/grandeur[%d]" % (path, grank))
+        except FieldError as exc:
+            yield ctx.reject_field(prm, exc)
+            continue
+        for group, is_energy, item in items:
+            slot = groups.setdefault(group, {"registers": [], "measures": []})
+            slot["registers" if is_energy else "measures"].append(item)
+
+
+def quantity_head(quantity, path: str):
+    """(direction, grandeurPhysique, unit) of a ``grandeur`` object (R64, R67)."""
+    obj(quantity, path)
+    business = text(quantity.get("grandeurMetier"), path + "/grandeurMetier")
+    direction = DIRECTIONS.get(business)
+    if direction is None:
+        raise FieldError(path + "/grandeurMetier", "unknown grandeurMetier %r" % business)
+    physical = text(quantity.get("grandeurPhysique"), path + "/grandeurPhysique")
+    return direction, physical, text(quantity.get("unite"), path + "/unite")
+
+
+def digest(items) -> str:
+    """Short stable digest of what a record holds (owners, classes, quantities, dials)."""
+    signature = ";".join(sorted(
+        "%s,%s,%s,%s,%s" % (i["owner"], i["time_class"], i.get("measure_class") or
+                            i.get("quantity"), i["direction"], i.get("dial"))
+        for i in items))
+    return hashlib.sha1(signature.encode("utf-8")).hexdigest()[:12]
+
+
+def calendars_of(items) -> Dict[str, str]:
+    """owner -> the first calendar code its items name."""
+    found = {}  # type: Dict[str, str]
+    for item in items:
+        if item["calendar"] is not None:
+            found.setdefault(item["owner"], item["calendar"])
+    return found
 
 
 # Access to the decoded blocks (R64, R67): FieldError naming the path, never a crash.

@@ -96,6 +96,7 @@ class Curve:
       IV, -1 missing value.
     - ``dates``: the ``Date_Releve`` days the block covers (ISO dates), including days
       published without any point (data not yet available).
+
     Points are sorted by instant.
     """
 

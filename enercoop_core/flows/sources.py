@@ -1,8 +1,9 @@
 """Inputs of the flow engine: XML files, zip archives, AES-encrypted archives, directories.
 
-:func:`open_sources` turns paths into :class:`XmlSource` objects, each an XML document
-with its name (``file``, and ``member`` inside an archive) and an ``open()`` that gives a
-fresh binary stream (so a document can be read twice, e.g. for XSD validation).
+:func:`open_sources` turns paths, or content (:class:`Content`: bytes or a binary file
+object, with a name), into :class:`XmlSource` objects, each an XML document with its name
+(``file``, and ``member`` inside an archive) and an ``open()`` that gives a fresh binary
+stream (so a document can be read twice, e.g. for XSD validation).
 
 Encrypted archives (AES-256-CBC with the IV at the head of the file since June 2026,
 AES-128-CBC with a fixed IV before) are opened with a :class:`~.keyring.KeyRing`: each
@@ -19,6 +20,7 @@ disk and never reads past a member's declared size. Nested zips are read to one 
 """
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -29,7 +31,8 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Union
 from enercoop_core.flows.errors import DecryptionError, FlowError, UnsafeInputError
 from enercoop_core.flows.keyring import IV_ENV, KEY_ENV, KEYRING_ENV, KeyRing
 
-__all__ = ["Limits", "XmlSource", "open_sources", "sources_of", "expand_paths", "KeyRing",
+__all__ = ["Limits", "XmlSource", "Content", "as_inputs", "open_sources", "sources_of",
+           "expand_paths", "KeyRing",
            "KEY_ENV", "IV_ENV", "KEYRING_ENV"]
 
 FLOW_SUFFIXES = (".xml", ".zip", ".json", ".enc", ".aes", ".crypt", ".gpg")
@@ -142,7 +145,7 @@ def _zip_sources(handle: BinaryIO, file: str, limits: Limits, depth: int,
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise FlowError("not a readable zip archive: %s" % exc, file=file)
+        raise FlowError("not a readable zip archive: %s" % exc, file=file) from exc
     with archive:
         _check_archive(archive, file, limits)
         if not any(not info.is_dir() for info in archive.infolist()):
@@ -162,9 +165,8 @@ def _zip_sources(handle: BinaryIO, file: str, limits: Limits, depth: int,
                     shutil.copyfileobj(raw, inner, 1 << 20)
                 inner.seek(0)
                 try:
-                    for source in _zip_sources(inner, file, limits, depth + 1, member + "!",
-                                               key_label):
-                        yield source
+                    yield from _zip_sources(inner, file, limits, depth + 1, member + "!",
+                                            key_label)
                 finally:
                     inner.close()
                 continue
@@ -202,6 +204,9 @@ class _NoClose:
     def close(self) -> None:
         pass
 
+    def __getattr__(self, name):  # seek, tell, seekable...: zipfile and the key ring seek
+        return getattr(self._raw, name)
+
     def __enter__(self):
         return self
 
@@ -209,9 +214,13 @@ class _NoClose:
         pass
 
 
-def expand_paths(paths: Iterable[Union[str, os.PathLike]]) -> Iterator[str]:
-    """Files named, and the flow files found (sorted, recursively) in directories named."""
+def expand_paths(paths: Iterable[Union[str, os.PathLike, Content]]) -> Iterator:
+    """Files named, and the flow files found (sorted, recursively) in directories named;
+    :class:`Content` items pass through."""
     for path in paths:
+        if isinstance(path, Content):
+            yield path
+            continue
         path = os.fspath(path)
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
@@ -226,64 +235,174 @@ def expand_paths(paths: Iterable[Union[str, os.PathLike]]) -> Iterator[str]:
             raise FlowError("no such file or directory", file=path)
 
 
-def sources_of(path: str, key: Optional[str] = None, iv: Optional[str] = None,
+def sources_of(path, key: Optional[str] = None, iv: Optional[str] = None,
                limits: Optional[Limits] = None, keyring=None) -> Iterator[XmlSource]:
     """The documents of one file (plain XML or JSON, zip, encrypted zip or encrypted XML).
 
+    ``path``: a file path, or a :class:`Content` (bytes or a file object with its name).
     ``keyring``: a :class:`KeyRing` or a key-ring file (default ``$ENERCOOP_FLOW_KEYRING``);
     ``key``/``iv``: one more key in hex (default ``$ENERCOOP_FLOW_KEY``/``_IV``).
     """
     limits = limits or Limits()
-    with open(path, "rb") as handle:
+
+    def ring() -> KeyRing:  # read only when a file needs a key, as the key ring may be broken
+        return keyring if isinstance(keyring, KeyRing) else KeyRing.collect(keyring, key, iv)
+
+    if not isinstance(path, Content):
+        return _sources(path, _file_opener(path), limits, ring)
+    return path.sources(limits, ring)
+
+
+def _sources(file: str, opener: Callable[[], BinaryIO], limits: Limits,
+             get_ring: Callable[[], KeyRing]) -> Iterator[XmlSource]:
+    """The documents of the file ``file`` whose content ``opener()`` gives from its start;
+    ``get_ring()`` the key ring to try if it is encrypted."""
+    with opener() as handle:
         head = handle.read(64)
     if not head:
-        raise FlowError("empty file (0 bytes): nothing to read", file=path)
+        raise FlowError("empty file (0 bytes): nothing to read", file=file)
     if head.startswith(_ZIP_MAGIC):
-        with open(path, "rb") as handle:
-            for source in _zip_sources(handle, path, limits, 0):
-                yield source
+        with opener() as handle:
+            yield from _zip_sources(handle, file, limits, 0)
         return
     if _looks_xml(head):
-        yield XmlSource(path, None, _file_opener(path))
+        yield XmlSource(file, None, opener)
         return
-    ring = keyring if isinstance(keyring, KeyRing) else KeyRing.collect(keyring, key, iv)
+    ring = get_ring()
     if _opens_like_text(head) and not len(ring):
         # a damaged plain document, most likely: let the XML reader say what is wrong
-        yield XmlSource(path, None, _file_opener(path))
+        yield XmlSource(file, None, opener)
         return
-    with open(path, "rb") as handle:
+    with opener() as handle:
         try:
-            plain, label = ring.open(handle, path)
+            plain, label = ring.open(handle, file)
         except DecryptionError:
             if not _opens_like_text(head):
                 raise
             plain = None
     if plain is None:  # no key opens it and it opens like a document: read it as one
-        yield XmlSource(path, None, _file_opener(path))
+        yield XmlSource(file, None, opener)
         return
     try:
         if plain.read(4) in _ZIP_MAGIC:
             plain.seek(0)
-            for source in _zip_sources(plain, path, limits, 0, key_label=label):
-                yield source
+            yield from _zip_sources(plain, file, limits, 0, key_label=label)
         else:
-            yield XmlSource(path, None, _spool_opener(plain), label)
+            yield XmlSource(file, None, _spool_opener(plain), label)
     finally:
         plain.close()
 
 
+class Content:
+    """A flow file given as content rather than as a path: bytes or a binary file object,
+    with the ``name`` that records (``source["file"]``) and messages give it.
+
+    A seekable file object at its start is read in place (the caller leaves it alone while
+    the run reads it); any other is first copied to a spooled temporary file (in memory up
+    to 64 MB, then on disk).
+    """
+
+    def __init__(self, data, name: Optional[str] = None):
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            self.data, self.stream = bytes(data), None
+            default = "<bytes>"
+        elif callable(getattr(data, "read", None)):
+            self.data, self.stream = None, data
+            default = getattr(data, "name", None)
+            default = default if isinstance(default, str) else "<stream>"
+        else:
+            raise TypeError("flow content must be bytes or a binary file object, not %s"
+                            % type(data).__name__)
+        self.name = name if name is not None else default
+
+    def __repr__(self) -> str:
+        return "Content(%r)" % self.name
+
+    def sources(self, limits: Limits, ring: Callable[[], KeyRing]) -> Iterator[XmlSource]:
+        if self.data is not None:
+            data = self.data
+            return _sources(self.name, lambda: io.BytesIO(data), limits, ring)
+        if _at_start(self.stream):
+            return _sources(self.name, _stream_opener(self.stream), limits, ring)
+        return self._spooled(limits, ring)
+
+    def _spooled(self, limits: Limits, ring: Callable[[], KeyRing]) -> Iterator[XmlSource]:
+        spool = _Spool(max_size=_SPOOL)
+        try:
+            shutil.copyfileobj(self.stream, spool, 1 << 20)
+            yield from _sources(self.name, _spool_opener(spool), limits, ring)
+        finally:
+            spool.close()
+
+
+def _at_start(stream) -> bool:
+    """A seekable stream positioned at its start (so that it can be read in place)."""
+    try:
+        return bool(stream.seekable()) and stream.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _stream_opener(stream):
+    def opener() -> BinaryIO:
+        stream.seek(0)
+        return _NoClose(stream)
+    return opener
+
+
+def as_inputs(inputs, name: Optional[str] = None) -> list:
+    """The inputs of a run as a list of paths and :class:`Content` items.
+
+    ``inputs``: a path (``str`` or ``os.PathLike``), bytes, a binary file object, a
+    ``(name, bytes or file object)`` pair, or an iterable of any of these. ``name``
+    names a single bytes or file-object input (messages, ``source["file"]``).
+    """
+    if _is_content(inputs) or _is_pair(inputs):
+        items = [inputs]
+    elif isinstance(inputs, (str, os.PathLike)):
+        items = [inputs]
+    else:
+        items = list(inputs)
+    if name is not None and not (len(items) == 1 and _is_content(items[0])):
+        raise TypeError("name= names a single bytes or file-object input")
+    result = []
+    for item in items:
+        if isinstance(item, Content):
+            result.append(item)
+        elif _is_content(item):
+            result.append(Content(item, name))
+        elif _is_pair(item):
+            result.append(Content(item[1], os.fspath(item[0])))
+        elif isinstance(item, (str, os.PathLike)):
+            result.append(os.fspath(item))
+        else:
+            raise TypeError("a flow input is a path, bytes, a binary file object or a "
+                            "(name, content) pair, not %s" % type(item).__name__)
+    return result
+
+
+def _is_content(item) -> bool:
+    return (isinstance(item, (bytes, bytearray, memoryview, Content)) or
+            callable(getattr(item, "read", None)))
+
+
+def _is_pair(item) -> bool:
+    return (isinstance(item, tuple) and len(item) == 2 and
+            isinstance(item[0], (str, os.PathLike)) and _is_content(item[1]))
+
+
 def open_sources(paths, key: Optional[str] = None, iv: Optional[str] = None,
-                 limits: Optional[Limits] = None, keyring=None) -> Iterator[XmlSource]:
+                 limits: Optional[Limits] = None, keyring=None,
+                 name: Optional[str] = None) -> Iterator[XmlSource]:
     """XML documents of files, zips, encrypted zips and directories, in order.
 
-    ``paths``: a path or an iterable of paths. ``keyring``/``key``/``iv``: see
-    :func:`sources_of`. A source is valid until the iteration moves on (archives are
-    closed after their last member). Raises :class:`FlowError` subclasses on unreadable
-    or unsafe input.
+    ``paths``: a path, bytes, a binary file object or an iterable of these (see
+    :func:`as_inputs`; ``name`` names a single bytes or file-object input).
+    ``keyring``/``key``/``iv``: see :func:`sources_of`. A source is valid until the
+    iteration moves on (archives are closed after their last member). Raises
+    :class:`FlowError` subclasses on unreadable or unsafe input.
     """
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        paths = [paths]
+    inputs = as_inputs(paths, name)
     ring = keyring if isinstance(keyring, KeyRing) else KeyRing.collect(keyring, key, iv)
-    for path in expand_paths(paths):
-        for source in sources_of(path, limits=limits, keyring=ring):
-            yield source
+    for path in expand_paths(inputs):
+        yield from sources_of(path, limits=limits, keyring=ring)

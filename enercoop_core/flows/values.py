@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Optional, Tuple
 
 from enercoop_core.flows.errors import FieldError
+from enercoop_core.identifiers import prm as prm_id
 
 try:
     from zoneinfo import ZoneInfo
@@ -37,7 +38,6 @@ _DATETIME = re.compile(
     r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?"
     r"(Z|[+-]\d{2}:?\d{2})?\s*$")
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
-_PRM = re.compile(r"^\d{14}$")
 
 #: Significant digits of a number, at most (Enedis XSDs: totalDigits 15 to 20).
 MAX_DIGITS = 24
@@ -106,7 +106,7 @@ def iso_instant(text: Optional[str], path: str) -> str:
     try:
         return _iso(text.strip())
     except (ValueError, OverflowError) as exc:
-        raise FieldError(path, _date_error(exc, text))
+        raise FieldError(path, _date_error(exc, text)) from None
 
 
 def optional_iso(text: Optional[str], path: str) -> Optional[str]:
@@ -129,7 +129,7 @@ def utc_seconds(text: Optional[str], path: str, fold: int = 0) -> Tuple[int, boo
     try:
         return _utc(text.strip(), fold)
     except (ValueError, OverflowError) as exc:
-        raise FieldError(path, _date_error(exc, text))
+        raise FieldError(path, _date_error(exc, text)) from None
 
 
 def _date_error(exc: Exception, text: str) -> str:
@@ -181,7 +181,7 @@ def decimal_text(text: Optional[str], path: str) -> str:
     try:
         value = Decimal(text.strip())
     except (InvalidOperation, ValueError):
-        raise FieldError(path, "not a decimal number: %s" % _show(text))
+        raise FieldError(path, "not a decimal number: %s" % _show(text)) from None
     if not value.is_finite():
         raise FieldError(path, "not a finite number: %s" % _show(text))
     sign, digits, exponent = value.as_tuple()
@@ -213,11 +213,10 @@ def power_number(text: str):
 
 
 def prm(text: Optional[str], path: str) -> str:
-    """A delivery point identifier: exactly 14 digits."""
-    value = (text or "").strip()
-    if not _PRM.match(value):
+    """A delivery point identifier: exactly 14 digits (:mod:`enercoop_core.identifiers.prm`)."""
+    if not prm_id.is_valid(text):
         raise FieldError(path, "PRM must be 14 digits, got %s" % _show(text))
-    return value
+    return prm_id.compact(text)
 
 
 def required(text: Optional[str], path: str) -> str:

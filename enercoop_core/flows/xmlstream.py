@@ -201,6 +201,36 @@ def _as_stream(source: Union[bytes, bytearray, str, BinaryIO]) -> Tuple[BinaryIO
     return source, False
 
 
+def _document_stream(stream: BinaryIO) -> Tuple[BinaryIO, str, Optional[Utf8Repair]]:
+    """(the document from its first byte, without BOM and with UTF-8 repair when it is
+    UTF-8; its declared encoding, lower case; the repair or None). FlowError when it is
+    empty or does not open like XML."""
+    first = stream.read(CHUNK)
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    if not first.strip():
+        raise FlowError("empty document (%s): nothing to read" % (
+            "0 bytes" if not first else "only white space"))
+    if not first.lstrip()[:1] == b"<":
+        raise FlowError("not an XML document (first bytes %r)" % first[:8])
+    match = _DECLARED_ENCODING.match(first)
+    encoding = match.group(1).decode("ascii").lower() if match else "utf-8"
+    source = _Replay(first, stream)  # type: BinaryIO
+    repair = None
+    if encoding in ("utf-8", "utf8"):
+        repair = source = Utf8Repair(source)
+    return source, encoding, repair
+
+
+def _refuse_doctype(prefix: bytes) -> None:
+    """UnsafeInputError when the bytes before the root element declare a DTD or entity."""
+    start = re.search(rb"<[A-Za-z_]", prefix)
+    if _DOCTYPE.search(prefix if start is None else prefix[:start.start()]):
+        raise UnsafeInputError(
+            "document has a DOCTYPE/ENTITY declaration; refused (no DTD or entity "
+            "is allowed in a flow: billion-laughs/XXE protection)")
+
+
 def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
     """Read the root element and the flow header from ``stream``.
 
@@ -217,33 +247,15 @@ def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
     in_header = False
     depth = 0
     done = False
-    first = stream.read(CHUNK)
-    if first.startswith(b"\xef\xbb\xbf"):
-        first = first[3:]
-    if not first.strip():
-        raise FlowError("empty document (%s): nothing to read" % (
-            "0 bytes" if not first else "only white space"))
-    if not first.lstrip()[:1] == b"<":
-        raise FlowError("not an XML document (first bytes %r)" % first[:8])
-    match = _DECLARED_ENCODING.match(first)
-    encoding = match.group(1).decode("ascii").lower() if match else "utf-8"
-    source = _Replay(first, stream)  # type: BinaryIO
-    repair = None
-    if encoding in ("utf-8", "utf8"):
-        repair = source = Utf8Repair(source)
+    source, encoding, repair = _document_stream(stream)
     while not done:
         chunk = source.read(CHUNK)
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
-        prefix = b"".join(chunks)
         if root is None:
-            start = re.search(rb"<[A-Za-z_]", prefix)
-            if _DOCTYPE.search(prefix if start is None else prefix[:start.start()]):
-                raise UnsafeInputError(
-                    "document has a DOCTYPE/ENTITY declaration; refused (no DTD or entity "
-                    "is allowed in a flow: billion-laughs/XXE protection)")
+            _refuse_doctype(b"".join(chunks))
         try:
             parser.feed(chunk)
             for event, elem in parser.read_events():
@@ -270,7 +282,7 @@ def read_header(stream: BinaryIO) -> Tuple[Header, BinaryIO]:
                         done = True  # first child is not a header
                         break
         except etree.XMLSyntaxError as exc:
-            raise FlowError("XML not well-formed near the start: %s" % exc)
+            raise FlowError("XML not well-formed near the start: %s" % exc) from exc
         if total > MAX_HEADER_BYTES:
             if root is not None and not done:
                 raise FlowError("the start of the document is larger than %d MB without "
@@ -358,25 +370,17 @@ def iter_elements(stream: BinaryIO, tags: Sequence[str], strays: Optional[list] 
                 owner = ancestor
                 break
         if name not in wanted:  # an identifier
-            parent = elem.getparent()
-            if owner is None:
-                _report(strays, elem, "<%s> %s outside any %s block (%s): its data is not read"
-                        % (name, _shown(elem.text), _names(tags), _where(elem)))
-            elif ((local(owner.tag) if uris else owner.tag) not in owners or
-                  parent is not owner and not (
-                      parent.getparent() is owner and
-                      (local(parent.tag) if uris else parent.tag) in id_parents)):
-                _report(strays, elem, "<%s> %s in <%s>, not where the flow puts it in a <%s> "
-                        "block (%s): the data around it is not read"
-                        % (name, _shown(elem.text), local(parent.tag), local(owner.tag),
-                           _where(elem)))
-            elif (parent if id_each_parent else owner) is last:
+            holder = owner if not id_each_parent else elem.getparent()
+            reason = _misplaced_identifier(elem, name, owner, owners, id_parents, tags)
+            if reason is not None:
+                _report(strays, elem, reason)
+            elif holder is last:
                 _report(strays, elem, "a second <%s> (%s) inside one <%s> block (%s): the "
                         "block holds another delivery point's data, which is not read"
                         % (name, _shown(elem.text), local(owner.tag), _where(elem)),
                         " ".join(t for t in (first, _text(elem)) if t) or None)
             else:
-                last, first = (parent if id_each_parent else owner), _text(elem)
+                last, first = holder, _text(elem)
             continue
         if owner is not None:
             _report(strays, elem, "<%s> nested inside <%s> (%s): not a place the flow "
@@ -391,6 +395,23 @@ def iter_elements(stream: BinaryIO, tags: Sequence[str], strays: Optional[list] 
         elem.clear()
         while elem.getprevious() is not None:
             del elem.getparent()[0]
+
+
+def _misplaced_identifier(elem, name: str, owner, owners, id_parents,
+                          tags) -> Optional[str]:
+    """Why the identifier ``elem`` is not where the flow puts it (outside any record, in a
+    record that carries none, or deeper than the record or one of its ``id_parents``), or
+    None when it is in its place."""
+    if owner is None:
+        return ("<%s> %s outside any %s block (%s): its data is not read"
+                % (name, _shown(elem.text), _names(tags), _where(elem)))
+    parent = elem.getparent()
+    if (local(owner.tag) not in owners or parent is not owner and not (
+            parent.getparent() is owner and local(parent.tag) in id_parents)):
+        return ("<%s> %s in <%s>, not where the flow puts it in a <%s> block (%s): the "
+                "data around it is not read" % (name, _shown(elem.text), local(parent.tag),
+                                                local(owner.tag), _where(elem)))
+    return None
 
 
 def _namespaced(elem, uris) -> bool:

@@ -76,7 +76,7 @@ def load_schema(path: str) -> etree.XMLSchema:
     try:
         return etree.XMLSchema(etree.parse(path, parser))
     except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
-        raise FlowError("unusable XSD: %s" % exc, file=path)
+        raise FlowError("unusable XSD: %s" % exc, file=path) from exc
 
 
 def validate_stream(stream, schema: etree.XMLSchema) -> Optional[str]:

@@ -7,7 +7,9 @@
   proxy, that a member gives at most one proxy and that a holder holds no more than the
   statutory ``proxy_limit`` (:class:`ProxyLimitError` naming the holder).
 - :func:`quorum`: members present, represented or voting by post over members on the
-  roll, against the statutory fraction for the assembly kind and convocation.
+  roll, against the statutory fraction for the assembly kind and convocation
+  (:func:`quorum_of_counts` from head counts; :func:`attendance_by_college` gives them
+  per college, for votes entered as totals per college).
 
 Votes on resolutions are counted by :mod:`enercoop_core.shares.vote`.
 """
@@ -17,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from typing import Dict, FrozenSet, Iterable, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from enercoop_core.shares.errors import (
     AttendanceError, NotOnRollError, ProxyLimitError, StatutesError)
@@ -46,7 +48,7 @@ class Assembly:
             return statutes.assemblies[self.kind]
         except KeyError:
             raise StatutesError("no rules for %r assemblies in the statutes" % (self.kind,),
-                                rule="assemblies")
+                                rule="assemblies") from None
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,23 @@ def record_attendance(roll: Roll, present: Iterable[int], proxies: Iterable[Prox
     return Attendance(roll, present_set, postal_set, proxies)
 
 
+def attendance_by_college(attendance: Attendance) -> Dict[str, Tuple[int, int, int, int]]:
+    """Head counts per college: ``college -> (on_roll, present, represented, postal)``,
+    for the totals per college of :func:`enercoop_core.shares.vote.tally_totals`."""
+    counts: Dict[str, List[int]] = {}
+    represented = attendance.represented
+    for voter in attendance.roll.voters:
+        row = counts.setdefault(voter.college, [0, 0, 0, 0])
+        row[0] += 1
+        if voter.number in attendance.present:
+            row[1] += 1
+        elif voter.number in represented:
+            row[2] += 1
+        elif voter.number in attendance.postal:
+            row[3] += 1
+    return {college: (row[0], row[1], row[2], row[3]) for college, row in counts.items()}
+
+
 @dataclass(frozen=True)
 class Quorum:
     """``counted`` (present + represented + postal) out of ``on_roll`` members, against
@@ -190,12 +209,19 @@ class Quorum:
 
 def quorum(attendance: Attendance, rules: AssemblyRules, convocation: str = FIRST) -> Quorum:
     """The quorum of ``attendance`` under ``rules`` at the given convocation."""
+    return quorum_of_counts(len(attendance.roll), len(attendance.present),
+                            len(attendance.represented), len(attendance.postal), rules,
+                            convocation)
+
+
+def quorum_of_counts(on_roll: int, present: int, represented: int, postal: int,
+                     rules: AssemblyRules, convocation: str = FIRST) -> Quorum:
+    """The quorum from head counts (members on the roll, present, represented, voting by
+    post) under ``rules`` at the given convocation."""
     required = rules.quorum(convocation)
-    on_roll = len(attendance.roll)
-    counted = len(attendance.counted)
+    counted = present + represented + postal
     met = counted >= required * on_roll and (on_roll > 0)
-    return Quorum(on_roll, len(attendance.present), len(attendance.represented),
-                  len(attendance.postal), required, met)
+    return Quorum(on_roll, present, represented, postal, required, met)
 
 
 def percent(fraction: Fraction) -> str:

@@ -73,7 +73,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("not an ISO date: %r" % text)
+        raise argparse.ArgumentTypeError("not an ISO date: %r" % text) from None
 
 
 def register(subparsers) -> None:

@@ -95,7 +95,7 @@ def _law_rows(path: str) -> Tuple[Tuple[dt.date, Optional[dt.date], WeightBounds
                 bounds = WeightBounds(Decimal(row["college_weight_min_pct"]),
                                       Decimal(row["college_weight_max_pct"]), row["source"])
             except (KeyError, ValueError, ArithmeticError) as exc:
-                raise InputError("bad row: %s" % exc, file=path, record=str(line))
+                raise InputError("bad row: %s" % exc, file=path, record=str(line)) from exc
             rows.append((valid_from, valid_to, bounds))
     return tuple(rows)
 

@@ -85,6 +85,12 @@ class InactiveMemberError(LedgerRuleError):
     rule = "inactive_member"
 
 
+class AlreadyMemberError(LedgerRuleError):
+    """A current member would be admitted a second time."""
+
+    rule = "already_member"
+
+
 class MemberNumberReusedError(LedgerRuleError):
     """A new member was given a number already issued (member numbers are never reused)."""
 

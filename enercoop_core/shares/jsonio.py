@@ -55,7 +55,7 @@ def read_json(path: Path) -> Any:
         with open(str(path), encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, ValueError) as exc:
-        raise InputError("cannot read JSON: %s" % exc, file=str(path))
+        raise InputError("cannot read JSON: %s" % exc, file=str(path)) from exc
 
 
 class _Reader:
@@ -78,7 +78,7 @@ class _Reader:
         try:
             return dt.date.fromisoformat(str(self.get(field)))
         except ValueError:
-            raise self.error("not an ISO date: %r" % (self.data[field],), field)
+            raise self.error("not an ISO date: %r" % (self.data[field],), field) from None
 
     def integer(self, field: str, default: Any = KeyError) -> Any:
         value = self.get(field, default)
@@ -93,7 +93,7 @@ class _Reader:
         try:
             return Decimal(str(value))
         except InvalidOperation:
-            raise self.error("not an amount: %r" % (value,), field)
+            raise self.error("not an amount: %r" % (value,), field) from None
 
 
 def _member(reader: _Reader, number: int) -> Member:
@@ -106,7 +106,7 @@ def _member(reader: _Reader, number: int) -> Member:
                       kind=str(data.get("kind", "person")),
                       representative=str(data.get("representative", "")))
     except SharesError as exc:
-        raise data.error(exc.message, exc.rule)
+        raise data.error(exc.message, exc.rule) from exc
 
 
 def operation_from_dict(data: Mapping[str, Any], file: Optional[str] = None,
@@ -242,7 +242,7 @@ def assembly_from_dict(data: Mapping[str, Any], file: Optional[str] = None,
             try:
                 ballots[int(key)] = str(choice)
             except ValueError:
-                raise res.error("not a member number: %r" % (key,), "votes")
+                raise res.error("not a member number: %r" % (key,), "votes") from None
         resolutions.append((Resolution(str(res.get("code", index + 1)), str(res.get("title")),
                                        str(res.get("kind", kind))), ballots))
     return {"ledger": ledger, "assembly": assembly, "present": numbers("present"),

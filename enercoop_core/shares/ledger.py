@@ -47,7 +47,7 @@ from enercoop_core.shares.errors import (
     ConversionValueError, EntryOrderError, InactiveMemberError, InsufficientSharesError,
     InvalidOperationError, LeavingError, MemberNumberReusedError, OverReleaseError,
     UnknownCollegeError, UnknownMemberError, UnknownShareClassError, UnreleasedSharesError)
-from enercoop_core.shares.members import Membership, next_member_number
+from enercoop_core.shares.members import Membership, member_number_for, next_member_number
 from enercoop_core.shares.operations import (
     OPERATION_TYPES, CapitalRelease, CollegeChange, Conversion, Operation, Redemption,
     Subscription, Transfer)
@@ -232,13 +232,22 @@ class Ledger:
         """Number for the next new member (never a number already issued)."""
         return next_member_number(self._state.members)
 
+    def member_number_for(self, current: int, admitting: bool,
+                          also_issued: Iterable[int] = ()) -> int:
+        """:func:`~enercoop_core.shares.members.member_number_for` on this ledger's state
+        today: ``current`` checked against the active members, or a number never issued
+        by the ledger nor in ``also_issued`` (numbers an ERP recorded besides)."""
+        active = [m.number for m in self.memberships(active_only=True)]
+        return member_number_for(current, admitting, active,
+                                 set(self._state.members) | set(also_issued))
+
     def membership(self, number: int) -> Membership:
         """Identity, entry and exit dates and college history of member ``number``
         (raises :class:`UnknownMemberError`)."""
         try:
             return self._state.members[number]
         except KeyError:
-            raise UnknownMemberError("no member with this number", member=number)
+            raise UnknownMemberError("no member with this number", member=number) from None
 
     def memberships(self, on: Optional[dt.date] = None,
                     active_only: bool = False) -> Tuple[Membership, ...]:

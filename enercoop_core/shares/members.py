@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from enercoop_core.shares.colleges import CollegeHistory
-from enercoop_core.shares.errors import InvalidOperationError, MemberNumberReusedError
+from enercoop_core.shares.errors import (
+    AlreadyMemberError, InactiveMemberError, InvalidOperationError, MemberNumberReusedError)
 
 PERSON = "person"
 LEGAL_ENTITY = "legal_entity"
@@ -97,3 +98,24 @@ def check_new_member_number(number: int, issued: Iterable[int]) -> None:
         raise MemberNumberReusedError(
             "member number %d was already issued; numbers are never reused "
             "(next free number: %d)" % (number, next_member_number(issued)), member=number)
+
+
+def member_number_for(current: int, admitting: bool, active: Iterable[int],
+                      issued: Iterable[int], first: int = 1) -> int:
+    """The member number an operation uses for a person whose latest number is ``current``
+    (0 when never admitted), the one place where numbers are decided.
+
+    Not ``admitting`` (the person acts as a member): their ``current`` number, which must
+    be among the ``active`` members' numbers (:class:`InactiveMemberError` otherwise).
+    ``admitting`` (a new or returning member): a number never issued, one more than the
+    highest of ``issued`` (:func:`next_member_number`); :class:`AlreadyMemberError` when
+    the person is a current member already.
+    """
+    active = frozenset(active)
+    if not admitting:
+        if not current or current not in active:
+            raise InactiveMemberError("is not a current member", member=current or None)
+        return current
+    if current and current in active:
+        raise AlreadyMemberError("is already a member (no. %d)" % current, member=current)
+    return next_member_number(issued, first)

@@ -162,7 +162,7 @@ def _decimal(text: Any, where: str, key: str) -> Decimal:
     try:
         return Decimal(str(text))
     except (InvalidOperation, ValueError):
-        raise InputError("not a decimal number: %r" % (text,), record=where, field=key)
+        raise InputError("not a decimal number: %r" % (text,), record=where, field=key) from None
 
 
 def _fraction(text: Any, where: str, key: str) -> Fraction:
@@ -170,14 +170,68 @@ def _fraction(text: Any, where: str, key: str) -> Fraction:
         return Fraction(str(text))
     except (ValueError, ZeroDivisionError):
         raise InputError("not a fraction such as 1/2 or 0.25: %r" % (text,), record=where,
-                         field=key)
+                         field=key) from None
 
 
 def _date(text: Any, where: str, key: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:
-        raise InputError("not an ISO date: %r" % (text,), record=where, field=key)
+        raise InputError("not an ISO date: %r" % (text,), record=where, field=key) from None
+
+
+def _colleges(data: Mapping[str, Any]) -> Tuple[College, ...]:
+    colleges = []
+    for i, item in enumerate(_field(data, "colleges", "statutes")):
+        where = "colleges[%d]" % i
+        weight = item.get("weight_pct")
+        colleges.append(College(
+            code=str(_field(item, "code", where)),
+            label=str(item.get("label") or item["code"]),
+            weight_pct=None if weight is None else _decimal(weight, where, "weight_pct")))
+    return tuple(colleges)
+
+
+def _nominal_values(item: Mapping[str, Any], where: str) -> Tuple[NominalValue, ...]:
+    values = []
+    for j, value in enumerate(_field(item, "nominal_values", where)):
+        vwhere = "%s.nominal_values[%d]" % (where, j)
+        values.append(NominalValue(
+            valid_from=_date(_field(value, "valid_from", vwhere), vwhere, "valid_from"),
+            valid_to=(_date(value["valid_to"], vwhere, "valid_to")
+                      if value.get("valid_to") else None),
+            value_eur=_decimal(_field(value, "value_eur", vwhere), vwhere, "value_eur"),
+            source=str(value.get("source", ""))))
+    return tuple(values)
+
+
+def _share_classes(data: Mapping[str, Any]) -> Tuple[ShareClass, ...]:
+    classes = []
+    for i, item in enumerate(_field(data, "share_classes", "statutes")):
+        where = "share_classes[%d]" % i
+        maximum = item.get("max_per_member")
+        classes.append(ShareClass(
+            code=str(_field(item, "code", where)),
+            label=str(item.get("label") or item["code"]),
+            nominal_values=_nominal_values(item, where),
+            min_per_member=int(item.get("min_per_member", 1)),
+            max_per_member=None if maximum is None else int(maximum),
+            colleges=frozenset(item.get("colleges") or ())))
+    return tuple(classes)
+
+
+def _assemblies(data: Mapping[str, Any]) -> Dict[str, AssemblyRules]:
+    assemblies: Dict[str, AssemblyRules] = {}
+    for kind, rules in _field(data, "assemblies", "statutes").items():
+        where = "assemblies.%s" % kind
+        assemblies[kind] = AssemblyRules(
+            quorum_first=_fraction(_field(rules, "quorum_first", where), where,
+                                   "quorum_first"),
+            quorum_second=_fraction(rules.get("quorum_second", "0"), where,
+                                    "quorum_second"),
+            majority=_fraction(_field(rules, "majority", where), where, "majority"),
+            majority_strict=bool(rules.get("majority_strict", True)))
+    return assemblies
 
 
 def load_statutes(data: Mapping[str, Any], file: Optional[str] = None) -> Statutes:
@@ -187,49 +241,11 @@ def load_statutes(data: Mapping[str, Any], file: Optional[str] = None) -> Statut
     field) for malformed data and :class:`StatutesError` for rules broken (weights...).
     """
     try:
-        colleges = []
-        for i, item in enumerate(_field(data, "colleges", "statutes")):
-            where = "colleges[%d]" % i
-            weight = item.get("weight_pct")
-            colleges.append(College(
-                code=str(_field(item, "code", where)),
-                label=str(item.get("label") or item["code"]),
-                weight_pct=None if weight is None else _decimal(weight, where, "weight_pct")))
-        classes = []
-        for i, item in enumerate(_field(data, "share_classes", "statutes")):
-            where = "share_classes[%d]" % i
-            values = []
-            for j, value in enumerate(_field(item, "nominal_values", where)):
-                vwhere = "%s.nominal_values[%d]" % (where, j)
-                values.append(NominalValue(
-                    valid_from=_date(_field(value, "valid_from", vwhere), vwhere, "valid_from"),
-                    valid_to=(_date(value["valid_to"], vwhere, "valid_to")
-                              if value.get("valid_to") else None),
-                    value_eur=_decimal(_field(value, "value_eur", vwhere), vwhere, "value_eur"),
-                    source=str(value.get("source", ""))))
-            maximum = item.get("max_per_member")
-            classes.append(ShareClass(
-                code=str(_field(item, "code", where)),
-                label=str(item.get("label") or item["code"]),
-                nominal_values=tuple(values),
-                min_per_member=int(item.get("min_per_member", 1)),
-                max_per_member=None if maximum is None else int(maximum),
-                colleges=frozenset(item.get("colleges") or ())))
-        assemblies: Dict[str, AssemblyRules] = {}
-        for kind, rules in _field(data, "assemblies", "statutes").items():
-            where = "assemblies.%s" % kind
-            assemblies[kind] = AssemblyRules(
-                quorum_first=_fraction(_field(rules, "quorum_first", where), where,
-                                       "quorum_first"),
-                quorum_second=_fraction(rules.get("quorum_second", "0"), where,
-                                        "quorum_second"),
-                majority=_fraction(_field(rules, "majority", where), where, "majority"),
-                majority_strict=bool(rules.get("majority_strict", True)))
         return Statutes(
             name=str(data.get("name", "")),
             adopted_on=_date(_field(data, "adopted_on", "statutes"), "statutes", "adopted_on"),
-            colleges=tuple(colleges),
-            share_classes=tuple(classes),
+            colleges=_colleges(data),
+            share_classes=_share_classes(data),
             capital_floor_eur=_decimal(_field(data, "capital_floor_eur", "statutes"),
                                        "statutes", "capital_floor_eur"),
             capital_floor_fraction_of_highest=_decimal(
@@ -237,7 +253,7 @@ def load_statutes(data: Mapping[str, Any], file: Optional[str] = None) -> Statut
                 "capital_floor_fraction_of_highest"),
             refund_delay_months=int(_field(data, "refund_delay_months", "statutes")),
             proxy_limit=int(_field(data, "proxy_limit", "statutes")),
-            assemblies=assemblies,
+            assemblies=_assemblies(data),
             source=str(data.get("source", "")))
     except InputError as exc:
         if file and not exc.file:
@@ -245,7 +261,7 @@ def load_statutes(data: Mapping[str, Any], file: Optional[str] = None) -> Statut
             exc.args = (str(exc),)
         raise
     except (TypeError, AttributeError) as exc:
-        raise InputError("malformed statutes: %s" % exc, file=file)
+        raise InputError("malformed statutes: %s" % exc, file=file) from exc
 
 
 def load_statutes_file(path: Path) -> Statutes:
@@ -254,7 +270,7 @@ def load_statutes_file(path: Path) -> Statutes:
         with open(str(path), encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError) as exc:
-        raise InputError("cannot read statutes: %s" % exc, file=str(path))
+        raise InputError("cannot read statutes: %s" % exc, file=str(path)) from exc
     return load_statutes(data, file=str(path))
 
 

@@ -21,16 +21,22 @@ display):
    majority of one half the resolution is rejected, outcome ``"tie"``.
 6. Without quorum there is no decision: outcome ``"no_quorum"``; with no vote cast at
    all, outcome ``"no_votes"``.
+
+Two ways in, one count: :func:`tally` takes one ballot per member (with the checked
+attendance); :func:`tally_totals` takes the totals per college that an assembly's
+scrutineers enter (:class:`CollegeVotes`: members on the roll, present, represented, by
+post; yes, no, abstain), the quorum then being computed from those head counts.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
-from enercoop_core.shares.assembly import Attendance, Quorum, percent, quorum
+from enercoop_core.shares.assembly import (
+    Attendance, Quorum, percent, quorum, quorum_of_counts)
 from enercoop_core.shares.errors import BallotError
-from enercoop_core.shares.statutes import FIRST, ORDINARY, Statutes
+from enercoop_core.shares.statutes import FIRST, ORDINARY, AssemblyRules, Statutes
 
 YES = "yes"
 NO = "no"
@@ -158,17 +164,42 @@ class ResolutionResult:
         return "\n".join(lines)
 
 
-def tally(resolution: Resolution, attendance: Attendance,
-          ballots: Union[Mapping[int, str], Iterable[Tuple[int, str]]], statutes: Statutes,
-          convocation: str = FIRST) -> ResolutionResult:
-    """Count the ``ballots`` (member number -> ``"yes"`` / ``"no"`` / ``"abstain"``; a
-    mapping or (member, choice) pairs) of the members counted in ``attendance``.
+@dataclass(frozen=True)
+class CollegeVotes:
+    """Head counts of one college on a resolution: ``on_roll`` members on the roll of
+    voters; ``present`` in person, ``represented`` by proxy, ``postal`` voting by post
+    (together: counted); ``yes``/``no``/``abstain`` ballots (at most the counted members;
+    the counted members without a ballot did not vote)."""
 
-    Raises :class:`BallotError` for a ballot of a member neither present, represented
-    nor voting by post, a member voting twice, or an unknown choice."""
+    college: str
+    on_roll: int
+    present: int
+    represented: int = 0
+    postal: int = 0
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.present + self.represented + self.postal
+
+    @property
+    def not_voted(self) -> int:
+        return self.counted - self.yes - self.no - self.abstain
+
+
+def _rules(resolution: Resolution, statutes: Statutes) -> AssemblyRules:
     rules = statutes.assemblies.get(resolution.kind)
     if rules is None:
         raise BallotError("no rules for %r resolutions in the statutes" % resolution.kind)
+    return rules
+
+
+def _checked_choices(resolution: Resolution, attendance: Attendance,
+                     ballots: Union[Mapping[int, str], Iterable[Tuple[int, str]]]
+                     ) -> Dict[int, str]:
+    """Member number -> choice, each ballot checked (known choice, once, counted member)."""
     pairs = ballots.items() if isinstance(ballots, Mapping) else ballots
     choices: Dict[int, str] = {}
     for number, choice in pairs:
@@ -181,45 +212,67 @@ def tally(resolution: Resolution, attendance: Attendance,
             raise BallotError("votes on resolution %s but is neither present, represented "
                               "nor voting by post" % resolution.code, member=number)
         choices[number] = choice
+    return choices
 
-    counted = attendance.counted
-    per_college: Dict[str, List[int]] = {c.code: [0, 0, 0, 0, 0, 0] for c in statutes.colleges}
+
+def _votes_by_college(attendance: Attendance, choices: Mapping[int, str],
+                      statutes: Statutes) -> Tuple[CollegeVotes, ...]:
+    """The ballots and the attendance summed per college (statutes' colleges first)."""
+    rows: Dict[str, Dict[str, int]] = {c.code: {} for c in statutes.colleges}
+    represented = attendance.represented
     for voter in attendance.roll.voters:
-        row = per_college.setdefault(voter.college, [0, 0, 0, 0, 0, 0])
-        row[0] += 1
-        if voter.number in counted:
-            row[1] += 1
-            choice = choices.get(voter.number)
-            index = {YES: 2, NO: 3, ABSTAIN: 4}.get(choice, 5)
-            row[index] += 1
+        row = rows.setdefault(voter.college, {})
+        row["on_roll"] = row.get("on_roll", 0) + 1
+        number = voter.number
+        if number in attendance.counted:
+            kind = ("present" if number in attendance.present
+                    else "represented" if number in represented else "postal")
+            row[kind] = row.get(kind, 0) + 1
+            choice = choices.get(number)
+            if choice is not None:
+                row[choice] = row.get(choice, 0) + 1
+    return tuple(CollegeVotes(code, row.get("on_roll", 0), row.get("present", 0),
+                              row.get("represented", 0), row.get("postal", 0),
+                              row.get(YES, 0), row.get(NO, 0), row.get(ABSTAIN, 0))
+                 for code, row in rows.items())
 
+
+def _college_tallies(votes: Sequence[CollegeVotes], statutes: Statutes
+                     ) -> Tuple[CollegeTally, ...]:
+    """Each college's tally with its applied weight (steps 2 and 3 of the module doc)."""
     weighted = statutes.weighted
-    total_cast = sum(row[2] + row[3] for row in per_college.values())
+    total_cast = sum(v.yes + v.no for v in votes)
     weights: Dict[str, Fraction] = {}
+    active = Fraction(0)
     if weighted:
         weights = {c.code: Fraction(c.weight_pct) / 100 for c in statutes.colleges}
-        active = sum((weights[code] for code, row in per_college.items() if row[2] + row[3]),
-                     Fraction(0))
+        active = sum((weights[v.college] for v in votes if v.yes + v.no), Fraction(0))
     tallies = []
-    for code, row in per_college.items():
-        cast = row[2] + row[3]
+    for v in votes:
+        cast = v.yes + v.no
         if weighted:
-            applied = weights[code] / active if cast else Fraction(0)
+            applied = weights[v.college] / active if cast else Fraction(0)
         else:
             applied = Fraction(cast, total_cast) if total_cast else Fraction(0)
         try:
-            label = statutes.college(code).label
+            label = statutes.college(v.college).label
         except KeyError:
-            label = code
-        tallies.append(CollegeTally(code, label, row[0], row[1], row[2], row[3], row[4],
-                                    row[5], weights.get(code) if weighted else None, applied))
+            label = v.college
+        tallies.append(CollegeTally(v.college, label, v.on_roll, v.counted, v.yes, v.no,
+                                    v.abstain, v.not_voted,
+                                    weights.get(v.college) if weighted else None, applied))
+    return tuple(tallies)
+
+
+def _result(resolution: Resolution, votes: Sequence[CollegeVotes], statutes: Statutes,
+            rules: AssemblyRules, quorum_result: Quorum) -> ResolutionResult:
+    """Weighted totals and outcome (steps 4 to 6 of the module doc)."""
+    tallies = _college_tallies(votes, statutes)
     weighted_yes = sum((t.weighted_yes for t in tallies), Fraction(0))
     weighted_no = sum((t.weighted_no for t in tallies), Fraction(0))
-
-    quorum_result = quorum(attendance, rules, convocation)
     if not quorum_result.met:
         outcome = NO_QUORUM
-    elif total_cast == 0:
+    elif sum(t.cast for t in tallies) == 0:
         outcome = NO_VOTES
     elif (weighted_yes > rules.majority if rules.majority_strict
           else weighted_yes >= rules.majority):
@@ -228,5 +281,67 @@ def tally(resolution: Resolution, attendance: Attendance,
         outcome = TIE
     else:
         outcome = REJECTED
-    return ResolutionResult(resolution, quorum_result, weighted, tuple(tallies), weighted_yes,
-                            weighted_no, rules.majority, rules.majority_strict, outcome)
+    return ResolutionResult(resolution, quorum_result, statutes.weighted, tallies,
+                            weighted_yes, weighted_no, rules.majority, rules.majority_strict,
+                            outcome)
+
+
+def tally(resolution: Resolution, attendance: Attendance,
+          ballots: Union[Mapping[int, str], Iterable[Tuple[int, str]]], statutes: Statutes,
+          convocation: str = FIRST) -> ResolutionResult:
+    """Count the ``ballots`` (member number -> ``"yes"`` / ``"no"`` / ``"abstain"``; a
+    mapping or (member, choice) pairs) of the members counted in ``attendance``.
+
+    Raises :class:`BallotError` for a ballot of a member neither present, represented
+    nor voting by post, a member voting twice, or an unknown choice."""
+    rules = _rules(resolution, statutes)
+    choices = _checked_choices(resolution, attendance, ballots)
+    votes = _votes_by_college(attendance, choices, statutes)
+    return _result(resolution, votes, statutes, rules,
+                   quorum(attendance, rules, convocation))
+
+
+def _check_totals(resolution: Resolution, totals: Iterable[CollegeVotes],
+                  statutes: Statutes) -> Dict[str, CollegeVotes]:
+    known = {c.code for c in statutes.colleges}
+    by_college: Dict[str, CollegeVotes] = {}
+    for votes in totals:
+        where = "college %s on resolution %s" % (votes.college, resolution.code)
+        if votes.college not in known:
+            raise BallotError("%s: no such college in the statutes" % where)
+        if votes.college in by_college:
+            raise BallotError("%s: totals given twice" % where)
+        counts = (votes.on_roll, votes.present, votes.represented, votes.postal,
+                  votes.yes, votes.no, votes.abstain)
+        if any(not isinstance(n, int) or n < 0 for n in counts):
+            raise BallotError("%s: counts must be whole numbers >= 0, got %r"
+                              % (where, counts))
+        if votes.counted > votes.on_roll:
+            raise BallotError("%s: %d members counted but only %d on the roll"
+                              % (where, votes.counted, votes.on_roll))
+        if votes.not_voted < 0:
+            raise BallotError("%s: %d ballots but only %d members present, represented or "
+                              "voting by post" % (where, votes.yes + votes.no + votes.abstain,
+                                                  votes.counted))
+        by_college[votes.college] = votes
+    return by_college
+
+
+def tally_totals(resolution: Resolution, totals: Iterable[CollegeVotes], statutes: Statutes,
+                 convocation: str = FIRST) -> ResolutionResult:
+    """Count a resolution from the totals per college (:class:`CollegeVotes`): weighted
+    result, quorum (from the head counts, summed over the colleges) and majority per the
+    statutes, the same arithmetic as :func:`tally`. A college of the statutes without
+    totals counts as nobody on the roll.
+
+    Raises :class:`BallotError` for an unknown college, a college given twice, a negative
+    count, more members counted than on the roll or more ballots than members counted."""
+    rules = _rules(resolution, statutes)
+    by_college = _check_totals(resolution, totals, statutes)
+    votes = tuple(by_college.get(c.code, CollegeVotes(c.code, 0, 0))
+                  for c in statutes.colleges)
+    quorum_result = quorum_of_counts(sum(v.on_roll for v in votes),
+                                     sum(v.present for v in votes),
+                                     sum(v.represented for v in votes),
+                                     sum(v.postal for v in votes), rules, convocation)
+    return _result(resolution, votes, statutes, rules, quorum_result)

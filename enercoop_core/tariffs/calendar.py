@@ -22,6 +22,10 @@ from typing import Optional, Tuple
 import numpy as np
 
 from enercoop_core.errors import InputError
+from enercoop_core.timeclasses import BASE, CODE, HC, HP, HPH, season_of, seasonal
+# The class names and their codes are defined in enercoop_core.timeclasses; CLASS_NAMES,
+# scheme_of and SCHEMES are named here too for the importers (and tests) of calendar.
+from enercoop_core.timeclasses import CLASS_NAMES, SCHEMES, scheme_of  # noqa: F401
 
 try:
     from zoneinfo import ZoneInfo
@@ -29,9 +33,7 @@ except ImportError:  # Python < 3.9
     from backports.zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
-CLASS_NAMES = ("BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB")
 HIGH_SEASON_MONTHS = (11, 12, 1, 2, 3)
-SCHEMES = ("1", "2", "4")
 
 
 @lru_cache(None)
@@ -51,25 +53,15 @@ def parse_offpeak(text: str) -> Tuple[Tuple[int, int], ...]:
                 if not 0 <= value <= 1440:
                     raise ValueError(hhmm)
                 minutes.append(value % 1440)
-        except ValueError:
+        except ValueError as exc:
             raise InputError("bad off-peak range %r (expected HH:MM-HH:MM)" % part,
-                             field="offpeak")
+                             field="offpeak") from exc
         ranges.append((minutes[0], minutes[1]))
     return tuple(ranges)
 
 
 def is_high_season(month: int) -> bool:
     return month in HIGH_SEASON_MONTHS
-
-
-def season_of(time_class: Optional[str]) -> Optional[bool]:
-    """True for a high-season class (HPH, HCH), False for a low-season one (HPB, HCB), None
-    for a class found all year (BASE, HP, HC)."""
-    if time_class in ("HPH", "HCH"):
-        return True
-    if time_class in ("HPB", "HCB"):
-        return False
-    return None
 
 
 def season_days(time_class: Optional[str], start: dt.date, end: dt.date) -> int:
@@ -99,13 +91,13 @@ def _offpeak_minute(minute: int, ranges) -> bool:
 def classify(local: dt.datetime, offpeak: str, scheme: str = "4") -> str:
     """Time class of a Paris local (naive or aware-in-Paris) wall-clock time."""
     if scheme == "1":
-        return "BASE"
+        return BASE
     off = _offpeak_minute(local.hour * 60 + local.minute, parse_offpeak(offpeak))
     if scheme == "2":
-        return "HC" if off else "HP"
+        return HC if off else HP
     if scheme != "4":
         raise InputError("unknown time-class scheme %r" % scheme, field="scheme")
-    return ("HC" if off else "HP") + ("H" if is_high_season(local.month) else "B")
+    return seasonal(HC if off else HP, is_high_season(local.month))
 
 
 def time_class(instant: dt.datetime, offpeak: str, scheme: str = "4") -> str:
@@ -144,7 +136,7 @@ def time_classes(utc_seconds, offpeak: str, scheme: str = "4") -> np.ndarray:
     utc_seconds = np.asarray(utc_seconds, dtype=np.int64)
     local = utc_seconds + paris_offset_seconds(utc_seconds)
     if scheme == "1":
-        return np.zeros(local.shape, dtype=np.int8)
+        return np.full(local.shape, CODE[BASE], dtype=np.int8)
     minute = (local % 86400) // 60
     off = np.zeros(local.shape, dtype=bool)
     for start, end in parse_offpeak(offpeak):
@@ -153,23 +145,11 @@ def time_classes(utc_seconds, offpeak: str, scheme: str = "4") -> np.ndarray:
         elif start > end:
             off |= (minute >= start) | (minute < end)
     if scheme == "2":
-        return np.where(off, 2, 1).astype(np.int8)
+        return np.where(off, CODE[HC], CODE[HP]).astype(np.int8)
     if scheme != "4":
         raise InputError("unknown time-class scheme %r" % scheme, field="scheme")
     days = local // 86400
     month = (days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12) + 1
     high = np.isin(month, HIGH_SEASON_MONTHS)
-    # HPH=3, HCH=4, HPB=5, HCB=6
-    return (3 + off.astype(np.int64) + 2 * (~high).astype(np.int64)).astype(np.int8)
-
-
-def scheme_of(classes) -> str:
-    """Scheme ("1", "2", "4") of a set of time class names."""
-    classes = set(classes)
-    if classes <= {"BASE"}:
-        return "1"
-    if classes <= {"HP", "HC"}:
-        return "2"
-    if classes <= {"HPH", "HCH", "HPB", "HCB"}:
-        return "4"
-    raise InputError("mixed time classes %s" % sorted(classes), field="time_class")
+    # CLASS_NAMES codes: HPH, then HCH (+1 off-peak), HPB (+2 low season), HCB (+3)
+    return (CODE[HPH] + off.astype(np.int64) + 2 * (~high).astype(np.int64)).astype(np.int8)

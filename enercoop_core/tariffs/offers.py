@@ -16,6 +16,7 @@ from typing import Tuple
 
 from enercoop_core.errors import InputError
 from enercoop_core.tariffs.table import RateRow, RateTable, load_table
+from enercoop_core.timeclasses import CLASS_NAMES, ordered
 
 KEY_FIELDS = ("company", "offer", "component", "kva", "time_class")
 
@@ -47,5 +48,4 @@ class Offers:
         found = self._classes.get((company, offer))
         if not found:
             raise InputError("unknown offer %s of company %s" % (offer, company), field="offer")
-        order = ("BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB")
-        return tuple(c for c in order if c in found)
+        return ordered(c for c in found if c in CLASS_NAMES)

@@ -19,8 +19,7 @@ from typing import Optional, Tuple
 
 from enercoop_core.errors import InputError, MissingRateError
 from enercoop_core.tariffs.table import RateRow, RateTable, load_table
-
-ORDER = ("BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB")
+from enercoop_core.timeclasses import ordered
 
 
 class PurchaseTariffs:
@@ -38,7 +37,7 @@ class PurchaseTariffs:
         found = {tc for t, tc in self.prices.keys() if t == tariff}
         if not found:
             raise InputError("unknown purchase tariff %r" % tariff, field="tariff")
-        return tuple(c for c in ORDER if c in found) + tuple(sorted(found - set(ORDER)))
+        return ordered(found)
 
     def tables(self):
         """Tables whose row boundaries split a purchase invoice."""

@@ -54,9 +54,9 @@ class RateRow:
 def parse_date(text: str, table: str = "", line: int = 0, field_name: str = "") -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError) as exc:
         raise InputError("not an ISO date: %r" % (text,), file=table,
-                         record=str(line) if line else None, field=field_name)
+                         record=str(line) if line else None, field=field_name) from exc
 
 
 #: Figure columns of the shipped and user tables; a value there must be a decimal number.
@@ -96,9 +96,10 @@ class RateTable:
         try:
             return cls._read_csv(path, key_fields, name)
         except OSError as exc:
-            raise InputError("cannot read the file: %s" % (exc.strerror or exc), file=str(path))
+            raise InputError("cannot read the file: %s" % (exc.strerror or exc),
+                             file=str(path)) from exc
         except UnicodeDecodeError as exc:
-            raise InputError("not UTF-8 text (byte %d)" % exc.start, file=name)
+            raise InputError("not UTF-8 text (byte %d)" % exc.start, file=name) from exc
 
     @classmethod
     def _read_csv(cls, path: Path, key_fields: Sequence[str], name: str) -> RateTable:
@@ -155,10 +156,12 @@ class RateTable:
 
     def boundaries(self, start: dt.date, end: dt.date) -> List[dt.date]:
         """Every ``valid_from``/``valid_to`` of any row strictly inside ``(start, end)``."""
-        return self._days[bisect.bisect_right(self._days, start):bisect.bisect_left(self._days, end)]
+        days = self._days
+        return days[bisect.bisect_right(days, start):bisect.bisect_left(days, end)]
 
 
-def split_period(start: dt.date, end: dt.date, cuts: Iterable[dt.date]) -> List[Tuple[dt.date, dt.date]]:
+def split_period(start: dt.date, end: dt.date,
+                 cuts: Iterable[dt.date]) -> List[Tuple[dt.date, dt.date]]:
     """Split ``[start, end)`` at each cut strictly inside it; returns ``[(start, end), ...]``."""
     points = [start] + sorted({c for c in cuts if start < c < end}) + [end]
     return list(zip(points, points[1:]))

@@ -1,10 +1,11 @@
 """Taxes on electricity: accise (EUR/MWh by consumer category), CTA (% of the fixed TURPE part)
 and VAT (% by segment and base), each a dated table in ``data/``.
 
-VAT bases: ``subscription`` (supplier's fixed fee), ``turpe_fixed``, ``cta`` (reduced 5.5 % for
-supplies <= 36 kVA until 2025-07-31, 20 % for periods from 2025-08-01), ``energy``,
-``turpe_energy``, ``accise`` (20 %). A subscription period straddling 2025-08-01 is split
-there by the billing engine, which splits at every row boundary of every table.
+VAT bases (:data:`enercoop_core.tariffs.vat.BASES`): ``subscription`` (supplier's fixed
+fee), ``turpe_fixed``, ``cta`` (reduced 5.5 % for supplies <= 36 kVA until 2025-07-31, 20 % for
+periods from 2025-08-01), ``energy``, ``turpe_energy``, ``accise`` (20 %). A subscription
+period straddling 2025-08-01 is split there by the billing engine, which splits at every row
+boundary of every table.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ ACCISE_CATEGORIES = ("household", "sme", "high_power")
 #: (CIBS art. L. 312-24, as summarised by impots.gouv 'Accise sur l'électricité'; the
 #: categories of the arrêté du 27 janvier 2026 tables).
 POWER_CATEGORIES = ((36, "household"), (250, "sme"))
-VAT_BASES = ("subscription", "turpe_fixed", "cta", "energy", "turpe_energy", "accise")
 
 
 def accise_category(segment: str) -> str:

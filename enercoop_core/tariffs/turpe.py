@@ -28,14 +28,14 @@ from typing import Tuple
 
 from enercoop_core.errors import InputError
 from enercoop_core.tariffs.table import RateRow, RateTable, bundled, load_table
+from enercoop_core.timeclasses import BASE, FOUR_CLASSES, HP_HC, HPH
 
-FOUR_CLASSES = ("HPH", "HCH", "HPB", "HCB")
 FTA_CLASSES = {
     "BTINFCU4": FOUR_CLASSES,
     "BTINFMU4": FOUR_CLASSES,
-    "BTINFLU": ("BASE",),
-    "BTINFCUST": ("BASE",),
-    "BTINFMUDT": ("HP", "HC"),
+    "BTINFLU": (BASE,),
+    "BTINFCUST": (BASE,),
+    "BTINFMUDT": HP_HC,
     "BTSUPCU4": FOUR_CLASSES,
     "BTSUPLU4": FOUR_CLASSES,
 }
@@ -102,7 +102,7 @@ class Turpe:
     def power(self, day, fta: str) -> RateRow:
         """b row (EUR/kVA/year); for BT > 36 kVA the HPH coefficient b1."""
         if segment(fta) == "C4":
-            return self.table.lookup(day, fta, "b", "HPH")
+            return self.table.lookup(day, fta, "b", HPH)
         return self.table.lookup(day, fta, "b", "")
 
     def power_class(self, day, fta: str, time_class: str) -> RateRow:

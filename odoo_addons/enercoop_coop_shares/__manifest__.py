@@ -1,14 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Energy cooperative: shares and members",
-    "summary": "Members of a cooperative (SCIC) and, later, their colleges, share "
-               "subscriptions, transfers, redemptions and general-assembly votes",
+    "summary": "Capital and governance of a cooperative (SCIC): colleges, share classes, "
+               "subscriptions, register of members, transfers, redemptions, certificates, "
+               "portal, general-assembly votes",
     "version": "11.0.1.2.0",
     "category": "Energy",
     "author": "Enercoop ERP contributors",
     "license": "AGPL-3",
     "application": False,
     "installable": True,
+    # the pure-Python library holding every rule (wheel: enercoop-core)
+    "external_dependencies": {"python": ["enercoop_core"]},
     "depends": [
         "contacts",
         "mail",

@@ -1,14 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Energy cooperative",
-    "summary": "CRM of a renewable-electricity supplier cooperative: consumers, "
-               "producers, partners, members and employees",
-    "version": "11.0.1.0.0",
+    "summary": "Renewable-electricity supplier cooperative: contacts by role, delivery "
+               "points, C15-driven supply contracts, Enedis flow import, monthly billing "
+               "into invoices, producers' purchases and self-billing, network invoice check",
+    "version": "11.0.1.1.0",
     "category": "Energy",
     "author": "Enercoop ERP contributors",
     "license": "AGPL-3",
     "application": True,
     "installable": True,
+    # the pure-Python library holding every rule (wheel: enercoop-core)
+    "external_dependencies": {"python": ["enercoop_core"]},
     "depends": [
         "contacts",
         "mail",

@@ -10,13 +10,13 @@ The French user is created through XML-RPC with the admin's groups and ``lang`` 
 """
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import time
 from pathlib import Path
 from typing import Dict, Set
 from zoneinfo import ZoneInfo
 
+import polib
 import pytest
 
 from conftest import WatchedPage, logged_in_context
@@ -27,25 +27,8 @@ FR_LOGIN = FR_PASSWORD = "e2e.francais"
 
 
 def read_po(path: Path) -> Dict[str, str]:
-    """{msgid: msgstr} of a gettext file (header excluded)."""
-    entries, current, key = {}, None, None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line.startswith("msgid "):
-            current = {"msgid": ast.literal_eval(line[6:]), "msgstr": ""}
-            key = "msgid"
-        elif line.startswith("msgstr ") and current is not None:
-            current["msgstr"] = ast.literal_eval(line[7:])
-            key = "msgstr"
-            entries[current["msgid"]] = current["msgstr"]
-        elif line.startswith('"') and current is not None and key:
-            current[key] += ast.literal_eval(line)
-            if key == "msgstr":
-                entries[current["msgid"]] = current["msgstr"]
-        else:
-            key = None
-    entries.pop("", None)
-    return entries
+    """{msgid: msgstr} of a gettext file (header and obsolete entries excluded), read by polib."""
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgid and not e.obsolete}
 
 
 def english_texts() -> Set[str]:

@@ -23,4 +23,4 @@ class SharesReportController(ReportController):
             return super().report_routes(
                 reportname, docids=docids, converter=converter, **data)
         except AccessError as exc:
-            raise Forbidden(exc.name)
+            raise Forbidden(exc.name) from exc

@@ -186,6 +186,32 @@ class SharesSubscriptionForm(http.Controller):
     def subscribe_post(self, **post):
         # echo at most a little more than each field takes (never a 5,000-character page)
         values = {key: (post.get(key) or "")[:300] for key in FIELDS}
+        company = self._company()
+        refusal = self._refusal(post, values, company)
+        if refusal is not None:
+            return refusal
+        email = self._clean(post, "email").lower()
+        # superuser: the visitor (public user) may neither read contacts nor create
+        # requests; what is created is a draft request the back office reviews
+        env = request.env(user=request.env.ref("base.user_root").id,
+                          context=dict(request.env.context, mail_create_nosubscribe=True,
+                                       shares_no_ack_mail=True))
+        try:
+            with env.cr.savepoint():
+                subscription = self._create_request(env, company, post, email)
+                if subscription.partner_id:
+                    subscription.action_check()
+        except UserError as exc:
+            return self._render(values, {"share_class_id": exc.name},
+                                _("The statutes do not allow this subscription: %s")
+                                % exc.name)
+        self._acknowledge(subscription, email)
+        return request.render("enercoop_coop_shares.shares_subscribe_thanks", {
+            "company": company.sudo(), "subscription": subscription})
+
+    def _refusal(self, post, values, company):
+        """The page refusing the form (throttled, robot, wrong fields, expired or too
+        quick, address already used too often), or None when the request may be made."""
         Throttle = request.env["enercoop.web.throttle"]
         address = request.httprequest.remote_addr or "unknown"
         if not Throttle._hit("ip:%s" % address, _param("form_ip_limit"),
@@ -196,7 +222,6 @@ class SharesSubscriptionForm(http.Controller):
             # a field hidden from people: only robots fill it in
             return self._render(values, error_message=_(
                 "Your request could not be accepted."))
-        company = self._company()
         classes, colleges = self._choices(company)
         errors = self._validate(post, classes, colleges, company)
         if errors:
@@ -216,34 +241,21 @@ class SharesSubscriptionForm(http.Controller):
             return self._render(values, error_message=_(
                 "We already have requests for this email address: we will contact you."),
                 status=429)
-        # superuser: the visitor (public user) may neither read contacts nor create
-        # requests; what is created is a draft request the back office reviews
-        env = request.env(user=request.env.ref("base.user_root").id,
-                          context=dict(request.env.context, mail_create_nosubscribe=True,
-                                       shares_no_ack_mail=True))
-        try:
-            with env.cr.savepoint():
-                subscription = self._create_request(env, company, post, email)
-                if subscription.partner_id:
-                    subscription.action_check()
-        except UserError as exc:
-            return self._render(values, {"share_class_id": exc.name},
-                                _("The statutes do not allow this subscription: %s")
-                                % exc.name)
-        # The only mail the form sends: the acknowledgement, to the address typed (the
-        # request's own contact, matched by that address), once per address and window:
-        # the e-mail counter below refuses further requests for the address, so the
-        # form cannot be used to send mail to anyone else or to send it again and again.
-        # Its text is ours; the only typed words in it are the name, which may hold no
-        # web address.
+        return None
+
+    def _acknowledge(self, subscription, email):
+        """The only mail the form sends: the acknowledgement, to the address typed (the
+        request's own contact, matched by that address), once per address and window:
+        the e-mail counter refuses further requests for the address, so the form cannot
+        be used to send mail to anyone else or to send it again and again. Its text is
+        ours; the only typed words in it are the name, which may hold no web address."""
+        Throttle = request.env["enercoop.web.throttle"]
         first = not Throttle._count("email:%s" % email, _param("form_email_window"))
         Throttle._hit("email:%s" % email, _param("form_email_limit"),
                       _param("form_email_window"))
         if first and subscription.partner_id.email:
             subscription.with_context(shares_no_ack_mail=False)._send(
                 "enercoop_coop_shares.mail_template_request_received")
-        return request.render("enercoop_coop_shares.shares_subscribe_thanks", {
-            "company": company.sudo(), "subscription": subscription})
 
     def _create_request(self, env, company, post, email):
         """The draft request: the contact matched by e-mail, or a new contact, or none

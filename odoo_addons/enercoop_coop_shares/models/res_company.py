@@ -14,7 +14,8 @@ from enercoop_core.shares.ledger import Ledger
 from enercoop_core.shares.register import register_at
 from enercoop_core.shares.statutes import default_statutes, load_statutes
 
-from .core_adapter import core_errors, to_date, to_decimal, to_float
+from ..core_adapter import (
+    core_errors, move_line_values, to_date, to_decimal, to_float, to_odoo_date)
 
 
 SHARES_USER = "enercoop_coop_shares.group_coop_shares_user"
@@ -54,6 +55,8 @@ class ResCompany(models.Model):
              "for; a larger subscription goes through the back office.")
     shares_receivable_account_id = fields.Many2one(
         "account.account", string="Capital called, not paid (member account)")
+    shares_unpaid_account_id = fields.Many2one(
+        "account.account", string="Capital subscribed, not paid up account")
     shares_capital_account_id = fields.Many2one(
         "account.account", string="Capital paid up account")
     shares_refund_account_id = fields.Many2one(
@@ -191,6 +194,7 @@ class ResCompany(models.Model):
         number of the role."""
         self.ensure_one()
         field = {"member_capital_receivable": "shares_receivable_account_id",
+                 "capital_unpaid": "shares_unpaid_account_id",
                  "capital_paid": "shares_capital_account_id",
                  "member_refund_payable": "shares_refund_account_id",
                  "refund_deduction": "shares_deduction_account_id"}.get(role)
@@ -205,6 +209,42 @@ class ResCompany(models.Model):
             raise UserError(_("No account %s (%s) in the chart of accounts of %s.")
                             % (prefix, account_roles()[role].label, self.name))
         return account
+
+    def _shares_partner_of(self, number):
+        """The contact issued member ``number`` by this company's register (empty record
+        for None)."""
+        self.ensure_one()
+        # sudo: a journal item names the member whoever posts it
+        return self.env["enercoop.membership"].sudo().search(
+            [("company_id", "=", self.id), ("member_number", "=", number or 0)],
+            limit=1).partner_id
+
+    def _shares_post_moves(self, moves, settled_roles=()):
+        """Post the core's accounting ``moves`` (``enercoop_core.shares.accounting``) in
+        this company's miscellaneous journal, each role on its account; the lines of
+        ``settled_roles`` are left to the Odoo document that posts them (a payment).
+        Returns the posted ``account.move`` records."""
+        self.ensure_one()
+        # sudo: the register posts the core's moves of the operations it records; the
+        # shares manager (or the accountant paying a capital call) need not be allowed
+        # to write any journal entry
+        Move = self.env["account.move"].sudo()
+        journal = self.env["account.journal"].sudo().search(
+            [("type", "=", "general"), ("company_id", "=", self.id)], limit=1)
+        if not journal:
+            raise UserError(_("No miscellaneous journal in company %s.") % self.name)
+        posted = Move.browse()
+        for move in moves:
+            lines = move_line_values(move, self._shares_role_account,
+                                     self._shares_partner_of, settled_roles)
+            if not lines:
+                continue
+            record = Move.create({"journal_id": journal.id, "company_id": self.id,
+                                  "date": to_odoo_date(move.date), "ref": move.ref,
+                                  "line_ids": lines})
+            record.post()
+            posted |= record
+        return posted
 
     @api.multi
     def _shares_load_default_statutes(self, xmlids=False):

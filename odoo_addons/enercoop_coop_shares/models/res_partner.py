@@ -9,7 +9,7 @@ from odoo.tools.misc import format_date
 from enercoop_core.errors import EnercoopError
 from enercoop_core.shares.register import member_history
 
-from .core_adapter import to_float, to_odoo_date
+from ..core_adapter import to_float, to_odoo_date
 
 
 class ResPartner(models.Model):
@@ -17,8 +17,11 @@ class ResPartner(models.Model):
 
     membership_ids = fields.One2many("enercoop.membership", "partner_id",
                                      string="Member numbers", readonly=True)
+    # the register's keepers only: an energy user or accountant reads every contact,
+    # not who is a member of the cooperative under which number
     member_number = fields.Integer(
         compute="_compute_member_number", search="_search_member_number",
+        groups="enercoop_coop_shares.group_coop_shares_user",
         help="Number in the register of the current company: issued at admission, never "
              "reused (a returning member gets a new one).")
     member_representative_id = fields.Many2one(
@@ -138,7 +141,7 @@ class ResPartner(models.Model):
             order="company_id, seq")
         companies = []
         for company in entries.mapped("company_id"):
-            mine = entries.filtered(lambda e: e.company_id == company)
+            mine = entries.filtered(lambda e, company=company: e.company_id == company)
             by_seq = {e.seq: e for e in mine}
             # sudo: the ledger replays the company's whole register; only this member's
             # own numbers (from the entries the rules let them read) are shown

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import format_date, formatLang
 
-from ..models.core_adapter import to_date, to_float, to_odoo_date
+from ..core_adapter import to_date, to_float, to_odoo_date
 
 
 class ReportShareRegister(models.AbstractModel):
@@ -64,7 +64,7 @@ class ReportShareCertificate(models.AbstractModel):
         for partner in partners:
             env = self.env(context=dict(self.env.context, lang=partner.lang or "en_US"))
 
-            def money(amount):
+            def money(amount, env=env):
                 """A Decimal EUR amount in the partner's language (1 500,00 in French)."""
                 return formatLang(env, to_float(amount), currency_obj=company.currency_id)
 

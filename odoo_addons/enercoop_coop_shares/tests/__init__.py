@@ -3,6 +3,7 @@ from . import test_member
 from . import test_translation
 from . import test_subscription
 from . import test_redemption_transfer
+from . import test_share_accounting
 from . import test_portal_company
 from . import test_assembly
 from . import test_membership

@@ -54,6 +54,11 @@ class SharesCase(EnercoopCase):
                 "company_id": self.company.id})
         return entry
 
+    def wizard(self, **values):
+        """A transfer, conversion or redemption wizard of the main company, today."""
+        return self.env["enercoop.share.operation.wizard"].create(dict(
+            {"date": self.today, "company_id": self.company.id}, **values))
+
     def portal_user(self, partner, login):
         """A portal user for ``partner`` (password: ``<login>-pw``)."""
         return self.env["res.users"].with_context(no_reset_password=True).create({
@@ -165,10 +170,12 @@ class SharesHttpCase(SharesCase, common.HttpCase):
         # TransactionCase's clean-up closes the cursor, which releases the lock again
         self.addCleanup(self.cr.acquire)
 
-    def url_open(self, url, data=None, timeout=10):
+    def url_open(self, url, data=None, timeout=60):
         """Odoo 11's test cursor rolls back to its last "commit" when a request starts its
         endpoint: what the test wrote since the previous request would be lost. Move
-        that savepoint first (the whole transaction is still rolled back at the end)."""
+        that savepoint first (the whole transaction is still rolled back at the end).
+        ``timeout`` 60 s, not Odoo's 10: on a loaded 2-core machine a first page in a
+        new language (QWeb compiled again) took 10.4 s and failed the test."""
         self.cr.commit()
         return super().url_open(url, data=data, timeout=timeout)
 

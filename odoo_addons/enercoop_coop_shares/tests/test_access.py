@@ -114,6 +114,17 @@ class AccessCase(SharesCase):
 @common.post_install(True)
 class TestModelAccess(AccessCase):
 
+    def test_member_numbers_are_read_by_the_shares_users_only(self):
+        member = self.portal_member
+        for kind in ("energy", "accountant"):
+            error = self.attempt(lambda kind=kind: member.sudo(self.users[kind]).read(
+                ["member_number"]))
+            self.assertIsInstance(error, AccessError, kind)
+        for kind in ("shares_user", "manager"):
+            values = member.sudo(self.users[kind]).read(["member_number"])[0]
+            self.assertEqual(values["member_number"], member.member_number, kind)
+            self.assertTrue(values["member_number"])
+
     def test_crud_rights_of_every_model(self):
         self.assertEqual(set(MANAGER_RIGHTS), set(
             name for name, cls in _addon_classes()
@@ -131,14 +142,15 @@ class TestModelAccess(AccessCase):
         for kind in KINDS:
             for model, record in self.records.items():
                 mine = record.sudo(self.users[kind])
-                error = self.attempt(lambda: mine.read(["display_name"]))
+                error = self.attempt(lambda mine=mine: mine.read(["display_name"]))
                 if kind in SEES_FIXTURE[model]:
                     self.assertIsNone(error, "%s reads %s" % (kind, model))
                 else:
                     self.assertIsInstance(error, AccessError, "%s reads %s" % (kind, model))
                 # a write by anyone but a manager is refused (entries: by everyone)
                 field = WRITE_FIELD[model]
-                error = self.attempt(lambda: mine.write({field: record[field]}))
+                error = self.attempt(lambda mine=mine, field=field, record=record:
+                                     mine.write({field: record[field]}))
                 if kind == "manager" and model not in ("enercoop.membership",
                                                        "enercoop.share.entry",
                                                        "enercoop.web.throttle"):
@@ -148,7 +160,7 @@ class TestModelAccess(AccessCase):
                                           "%s writes %s" % (kind, model))
                 if kind == "manager" and model not in MANAGER_DELETES:
                     continue  # referenced by other records: the database keeps them
-                error = self.attempt(lambda: mine.unlink())
+                error = self.attempt(lambda mine=mine: mine.unlink())
                 if kind == "manager":
                     self.assertIsNone(error, "%s deletes %s" % (kind, model))
                 else:
@@ -165,7 +177,8 @@ class TestModelAccess(AccessCase):
             for model, vals in values.items():
                 vals = dict(vals, company_id=self.company.id)
                 error = self.attempt(
-                    lambda: self.env[model].sudo(self.users[kind]).create(vals))
+                    lambda model=model, kind=kind, vals=vals:
+                    self.env[model].sudo(self.users[kind]).create(vals))
                 if kind == "manager":
                     self.assertIsNone(error, "%s creates %s" % (kind, model))
                 else:
@@ -181,7 +194,8 @@ class TestModelAccess(AccessCase):
             numbers = self.env["enercoop.membership"].sudo(user).search([])
             self.assertEqual(numbers.mapped("partner_id"), partner)
             for record in (other.share_entry_ids[:1], other.membership_ids[:1]):
-                error = self.attempt(lambda: record.sudo(user).read(["display_name"]))
+                error = self.attempt(lambda record=record, user=user:
+                                     record.sudo(user).read(["display_name"]))
                 self.assertIsInstance(error, AccessError)
 
     def test_regional_user_sees_only_the_region(self):
@@ -296,7 +310,7 @@ class TestMethodAccess(AccessCase):
     def test_each_public_method_as_each_kind_of_user(self):
         for (model, method), (allowed, call) in sorted(METHODS.items()):
             for kind in KINDS:
-                error = self.attempt(lambda: call(self, self.users[kind]))
+                error = self.attempt(lambda call=call, kind=kind: call(self, self.users[kind]))
                 what = "%s calls %s.%s" % (kind, model, method)
                 if kind in allowed:
                     self.assertIsNone(error, "%s: %r" % (what, error))
@@ -327,8 +341,9 @@ class TestMethodAccess(AccessCase):
             self.assertEqual(report.groups_id, self.env.ref(SHARES_USER_GROUP))
             for kind in KINDS:
                 html = []
-                error = self.attempt(lambda: html.append(
-                    report.sudo(self.users[kind]).render_qweb_html(records.ids)[0]))
+                error = self.attempt(
+                    lambda html=html, report=report, kind=kind, records=records: html.append(
+                        report.sudo(self.users[kind]).render_qweb_html(records.ids)[0]))
                 what = "%s renders %s" % (kind, xmlid)
                 if kind in allowed:
                     self.assertIsNone(error, "%s: %r" % (what, error))
@@ -349,8 +364,8 @@ class TestMethodAccess(AccessCase):
         own = Report.sudo(self.users["portal"]).get_report_values(self.portal_member.ids)
         self.assertEqual(own["certificates"][self.portal_member.id]["quantity"], 2)
         for ids in (self.other_member.ids, (self.portal_member | self.other_member).ids):
-            error = self.attempt(lambda: Report.sudo(self.users["portal"]).get_report_values(
-                ids))
+            error = self.attempt(
+                lambda ids=ids: Report.sudo(self.users["portal"]).get_report_values(ids))
             self.assertIsInstance(error, AccessError)
 
 

@@ -4,8 +4,9 @@ from fractions import Fraction
 from odoo.exceptions import UserError
 from odoo.tests import common
 
-from enercoop_core.shares.assembly import record_attendance, roll_of_voters
-from enercoop_core.shares.vote import Resolution, tally
+from enercoop_core.shares.assembly import (
+    attendance_by_college, record_attendance, roll_of_voters)
+from enercoop_core.shares.vote import CollegeVotes, Resolution, tally, tally_totals
 
 from .common import SharesCase
 
@@ -68,4 +69,39 @@ class TestAssembly(SharesCase):
             self.voter(self.members[name]).write({"attendance": "proxy",
                                                   "proxy_holder_id": holder.id})
         with self.assertRaisesRegex(UserError, "limit of 1"):
+            self.assembly.action_compute_results()
+
+    def test_totals_per_college_are_counted_by_the_core(self):
+        """Totals per college go to the core as totals: no ballot is made up."""
+        self.assembly.action_mark_all_present()
+        resolution = self.env["enercoop.assembly.resolution"].create({
+            "assembly_id": self.assembly.id, "code": "2", "title": "Accounts",
+            "vote_mode": "college",
+            "college_total_ids": [
+                (0, 0, {"college_id": self.college["consumers"].id, "yes": 1, "no": 1}),
+                (0, 0, {"college_id": self.college["employees"].id, "yes": 1})]})
+        self.assembly.action_compute_results()
+        self.assertFalse(resolution.ballot_ids)
+        roll = roll_of_voters(self.ledger(), self.day)
+        counts = attendance_by_college(record_attendance(roll, [v.number for v in roll.voters]))
+        totals = {"consumers": (1, 1), "employees": (1, 0)}
+        core = tally_totals(Resolution("2", "Accounts"),
+                            [CollegeVotes(code, *row, yes=totals.get(code, (0, 0))[0],
+                                          no=totals.get(code, (0, 0))[1])
+                             for code, row in counts.items()],
+                            self.company._shares_statutes())
+        self.assertEqual(resolution.explanation, core.explain())
+        self.assertEqual(resolution.outcome, core.outcome)
+        # consumers (30 %) 1/2 yes, employees (10 %) yes: (15 + 10) / 40 = 62.5 % yes
+        self.assertEqual(core.weighted_yes, Fraction(25, 40))
+        self.assertEqual(resolution.outcome, "adopted")
+
+    def test_more_totals_than_members_counted_are_refused(self):
+        self.voter(self.members["Producer one"]).attendance = "present"
+        self.env["enercoop.assembly.resolution"].create({
+            "assembly_id": self.assembly.id, "code": "3", "title": "Too many",
+            "vote_mode": "college",
+            "college_total_ids": [(0, 0, {"college_id": self.college["producers"].id,
+                                          "yes": 2})]})
+        with self.assertRaisesRegex(UserError, "2 ballots but only 1 members present"):
             self.assembly.action_compute_results()

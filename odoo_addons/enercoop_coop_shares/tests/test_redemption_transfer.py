@@ -11,10 +11,6 @@ from .common import SharesCase
 @common.post_install(True)
 class TestRedemptionTransfer(SharesCase):
 
-    def wizard(self, **values):
-        return self.env["enercoop.share.operation.wizard"].create(dict(
-            {"date": self.today, "company_id": self.company.id}, **values))
-
     def test_redemption_issues_a_refund_bill_due_after_the_statutory_delay(self):
         member = self.create_partner("Redeeming member", email="r@example.org")
         self.subscribe(member, "A", 5, "consumers")

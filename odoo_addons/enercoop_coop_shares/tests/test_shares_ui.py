@@ -22,7 +22,7 @@ class TestSharesUi(SharesCase):
         self.assertEqual(entries.filtered(lambda e: e.operation_type == "release")
                          .capital_change, 0.0)
         arch = etree.fromstring(self.Entry.fields_view_get(
-            view_id=self.env.ref("enercoop_coop_shares.enercoop_share_entry_view_tree").id,
+            view_id=self.env.ref("enercoop_coop_shares.view_share_entry_tree").id,
             view_type="tree")["arch"])
         self.assertEqual(arch.xpath("//field[@sum]/@name"), ["capital_change"])
         # a redemption lowers it
@@ -41,7 +41,7 @@ class TestSharesUi(SharesCase):
         (first | second).action_convene()
         voter = first.voter_ids.filtered(lambda v: v.partner_id == member)
         self.assertEqual(voter.display_name, "%d - Voter twin" % member.member_number)
-        arch = self.env.ref("enercoop_coop_shares.enercoop_general_assembly_view_form").arch
+        arch = self.env.ref("enercoop_coop_shares.view_general_assembly_form").arch
         self.assertIn("[('assembly_id', '=', parent.assembly_id)]", arch)
         self.assertIn("o_shares_explanation", arch)
         resolution = self.env["enercoop.assembly.resolution"].create({

@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Transfers, conversions and redemptions of shares, entered from a member's form.
 
-Each wizard writes one register entry (which the core checks); a redemption also issues
-the refund as a vendor bill due on the core's refund due date (statutory delay)."""
+Each wizard writes one register entry (which the core checks) and posts the core's
+accounting move of it; a redemption's move is the refund vendor bill, due on the core's
+refund due date (statutory delay)."""
 from odoo import api, fields, models, _
 from odoo.exceptions import UserError
 
@@ -52,7 +53,10 @@ class EnercoopShareOperationWizard(models.TransientModel):
             values.update(leaving=self.leaving, deduction=self.deduction)
         entry = Entry.create(values)
         if self.operation_type == "redemption":
+            # the bill is the core's redemption move; its payment, the refund payment
             entry._create_refund_bill()
+        else:
+            entry._post_core_moves()
         return {"type": "ir.actions.act_window", "res_model": "enercoop.share.entry",
                 "res_id": entry.id, "view_mode": "form", "target": "current"}
 

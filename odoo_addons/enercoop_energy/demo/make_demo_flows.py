@@ -19,7 +19,7 @@ names of the Enedis schemas, the rest of the demo's months of October and Novemb
   TURPE the core computes (``--no-core``: none), with one planted difference of 1.00 EUR on
   the fixed component of PRM 30001000000001 for the network check to find;
 - ``F15_COOPDEMO_ADDON_20251105_general.xml``: the general data of that invoice (its
-  totals excluding VAT, VAT and including VAT, VAT at 20 %, the demo's own figure).
+  totals excluding VAT, VAT and including VAT, VAT at the rate of the core's VAT table).
 
 Everything is derived from the demo XML and a fixed formula: running the script again
 writes the same bytes. The files are imported at install through the normal flow import
@@ -33,11 +33,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import re
 import sys
 from decimal import Decimal
 
 from lxml import etree
+
+from enercoop_core.identifiers import prm as prm_id
+from enercoop_core.tariffs import vat as vat_rules
+from enercoop_core.tariffs.taxes import Taxes
+from enercoop_core.timeclasses import (BASE, FOUR_CLASSES, HC, HCB, HCH, HP, HP_HC, HPB, HPH,
+                                       derivation, parent, season_of)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLOWS_DIR = os.path.join(HERE, "flows")
@@ -51,9 +56,10 @@ CURVE_MONTH = (dt.date(2025, 11, 1), dt.date(2025, 12, 1))
 SWITCH_DAY = dt.date(2025, 10, 1)
 NETWORK_PRMS = ("30001000000001", "30001000000007", "30001000000008")
 PLANTED = {("30001000000001", "b"): Decimal("1.00")}
-LABELS = {"BASE": "Base", "HP": "Heures Pleines", "HC": "Heures Creuses",
-          "HPH": "Heures Pleines Saison Haute", "HCH": "Heures Creuses Saison Haute",
-          "HPB": "Heures Pleines Saison Basse", "HCB": "Heures Creuses Saison Basse"}
+#: Libelle_Classe_Temporelle of each class in the demo files
+LABELS = {BASE: "Base", HP: "Heures Pleines", HC: "Heures Creuses",
+          HPH: "Heures Pleines Saison Haute", HCH: "Heures Creuses Saison Haute",
+          HPB: "Heures Pleines Saison Basse", HCB: "Heures Creuses Saison Basse"}
 HEADER = """<?xml version="1.0" encoding="UTF-8"?>
 <!-- Demo data written for enercoop_energy by demo/make_demo_flows.py (not real data),
      after the element names of the Enedis %s v%s schema. -->
@@ -99,8 +105,10 @@ def core_prms():
     found = set()
     for name in sorted(os.listdir(CORE_DEMO)):
         if name.endswith(".xml"):
-            with open(os.path.join(CORE_DEMO, name), encoding="utf-8") as handle:
-                found.update(re.findall(r">(\d{14})<", handle.read()))
+            tree = etree.parse(os.path.join(CORE_DEMO, name))
+            found.update(element.text for element in tree.iter()
+                         if element.text and prm_id.is_valid(element.text)
+                         and element.text == prm_id.compact(element.text))
     return found
 
 
@@ -112,21 +120,32 @@ def monthly_kwh(point, rank, month):
     return int(round(base * (1.35 if month >= 11 else 1.0)))
 
 
+def distributor_classes(point):
+    """The distributor's register classes of a demo point (by its direction and FTA)."""
+    if point["direction"] == "injection":
+        return FOUR_CLASSES
+    if point["fta"] in ("BTINFCUST", "BTINFLU"):
+        return (BASE,)
+    if point["fta"] == "BTINFMUDT":
+        return HP_HC
+    return FOUR_CLASSES
+
+
+def supplier_classes(point):
+    """The supplier's register classes of a demo point (by its offer)."""
+    distributor = distributor_classes(point)
+    if point["direction"] == "injection" or distributor == HP_HC:
+        return HP_HC
+    if distributor == (BASE,):
+        return (BASE,)
+    return HP_HC if point["offer"] == "HPHC" else (BASE,)
+
+
 def registers(point, start_kwh, day):
     """[(owner tag, class, kWh)] at ``day``: ``start_kwh`` = {class: index} updated."""
-    fta, offer = point["fta"], point["offer"]
-    if point["direction"] == "injection":
-        distributor, supplier = ("HPH", "HCH", "HPB", "HCB"), ("HP", "HC")
-    elif fta in ("BTINFCUST", "BTINFLU"):
-        distributor, supplier = ("BASE",), ("BASE",)
-    elif fta == "BTINFMUDT":
-        distributor, supplier = ("HP", "HC"), ("HP", "HC")
-    else:
-        distributor = ("HPH", "HCH", "HPB", "HCB")
-        supplier = ("HP", "HC") if offer == "HPHC" else ("BASE",)
+    distributor = distributor_classes(point)
     out = [("Classe_Temporelle_Distributeur", tc, start_kwh[tc]) for tc in distributor]
-    for tc in supplier:
-        parts = [c for c in distributor if c == tc or c[:2] == tc or tc == "BASE"]
+    for tc, parts in derivation(supplier_classes(point), distributor).items():
         out.append(("Classe_Temporelle", tc, sum(start_kwh[c] for c in parts)))
     return out
 
@@ -135,28 +154,21 @@ def advance(indexes, point, rank, month):
     """Add one month of energy to the distributor indexes (HP share 62 %, season of the
     month: high November .. March)."""
     kwh = monthly_kwh(point, rank, month)
-    season = "H" if month in (11, 12, 1, 2, 3) else "B"
-    classes = [c for c in indexes if len(c) == 3 and c[2] == season] or list(indexes)
+    high = month in (11, 12, 1, 2, 3)
+    classes = [c for c in indexes if season_of(c) is high] or list(indexes)
     if len(classes) == 1:
         indexes[classes[0]] += kwh
         return
     hp = int(round(kwh * 0.62))
     for tc in classes:
-        indexes[tc] += hp if tc.startswith("HP") else kwh - hp
+        indexes[tc] += hp if (parent(tc) or tc) == HP else kwh - hp
 
 
 def index_series(points):
     """{prm: [(day, {class: kWh})]} over READING_DAYS, deterministic."""
     series = {}
     for rank, point in enumerate(points, 1):
-        if point["direction"] == "injection":
-            classes = ("HPH", "HCH", "HPB", "HCB")
-        elif point["fta"] in ("BTINFCUST", "BTINFLU"):
-            classes = ("BASE",)
-        elif point["fta"] == "BTINFMUDT":
-            classes = ("HP", "HC")
-        else:
-            classes = ("HPH", "HCH", "HPB", "HCB")
+        classes = distributor_classes(point)
         indexes = {c: 1000 * rank + 731 * k + 150 for k, c in enumerate(classes)}
         days = []
         for number, day in enumerate(READING_DAYS):
@@ -181,7 +193,7 @@ def r15(points, series, day):
     if day == READING_DAYS[1]:
         stranger = {"prm": UNKNOWN_PRM, "fta": "BTINFCUST", "kva": 6,
                     "direction": "withdrawal", "offer": "BASE"}
-        listed.append((stranger, {"BASE": 4321}))
+        listed.append((stranger, {BASE: 4321}))
     for point, indexes in listed:
         out.append("  <PRM>\n    <Id_PRM>%s</Id_PRM>\n    <Donnees_Releve>\n"
                    "      <Id_Releve>DEMO-%s-%s</Id_Releve>\n"
@@ -338,6 +350,7 @@ def f15(points, amounts):
            "  <Rappel_En_Tete>\n    <Num_Facture>DEMO-F15-202511</Num_Facture>\n"
            "    <Date_Facture>2025-11-05</Date_Facture>\n    <Devise>EUR</Devise>\n"
            "  </Rappel_En_Tete>\n"]
+    vat_percent = network_vat_percent()
     for number, point in enumerate(points, 1):
         short = point["fta"][5:] if point["fta"].startswith("BTINF") else point["fta"]
         total = sum(amounts[(point["prm"], c)] for c, _code, _label in ITEMS)
@@ -362,7 +375,7 @@ def f15(points, amounts):
                        "        <Unite_Quantite>JOUR</Unite_Quantite>\n"
                        "        <Prix_Unitaire>%s</Prix_Unitaire>\n"
                        "        <Montant_HT>%s</Montant_HT>\n"
-                       "        <Taux_TVA_Applicable>20</Taux_TVA_Applicable>\n"
+                       "        <Taux_TVA_Applicable>%s</Taux_TVA_Applicable>\n"
                        "        <Type_TVA_Applicable>TVA NORMALE</Type_TVA_Applicable>\n"
                        "        <Code_Type_TVA_Applicable>S</Code_Type_TVA_Applicable>\n"
                        "        <Date_TVA_Applicable>2025-10-01</Date_TVA_Applicable>\n"
@@ -371,18 +384,25 @@ def f15(points, amounts):
                        "        <Formule_Tarifaire_Acheminement>%s"
                        "</Formule_Tarifaire_Acheminement>\n      </Element_Valorise>\n"
                        % (code % short if "%s" in code else code, label,
-                          (amount / 31).quantize(Decimal("0.00001")), amount,
-                          point["kva"], point["fta"]))
+                          round(amount / 31, 5),  # F15 unit prices have 5 decimals
+                          amount, vat_percent, point["kva"], point["fta"]))
         out.append("    </Groupe_Valorise>\n  </Donnees_Valorisation>\n")
     out.append("</F15_Detail_Facturation>\n")
     return "".join(out)
 
 
+def network_vat_percent():
+    """The VAT rate in % of the network invoice's fixed TURPE components of October 2025,
+    from the core's VAT table."""
+    return vat_rules.rate_percent(Taxes().vat(dt.date(2025, 10, 1), "C5", "turpe_fixed"))
+
+
 def f15_general(amounts):
     """The general data (``F15_Donnees_Generales``) of the invoice of :func:`f15`:
-    its totals (VAT at 20 %); parties' names, addresses and identifiers are fictitious."""
+    its totals (VAT at the core's rate); parties' names, addresses and identifiers are
+    fictitious."""
     total = sum(amounts.values(), Decimal("0"))
-    vat = (total * Decimal("0.20")).quantize(Decimal("0.01"))
+    vat = vat_rules.amount(total, network_vat_percent())
     address = ("<Ligne_Adresse_1>%s</Ligne_Adresse_1><Ligne_Adresse_4>1 rue de la Demo"
                "</Ligne_Adresse_4><Ligne_Adresse_6_CodePostal>69003"
                "</Ligne_Adresse_6_CodePostal><Ligne_Adresse_6_Localite>LYON"

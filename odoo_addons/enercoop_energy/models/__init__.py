@@ -3,8 +3,12 @@ from . import res_partner
 from . import res_company
 from . import delivery_point
 from . import supply_contract
+from . import supply_contract_version
+from . import bulk_insert_mixin
+from . import flow_record_mixin
 from . import contract_event
 from . import flow_file
+from . import flow_file_folder
 from . import flow_rejection
 from . import meter_reading
 from . import load_curve
@@ -18,4 +22,5 @@ from . import billing_run_line
 from . import production_installation
 from . import purchase_contract
 from . import network_check
+from . import network_check_line
 from . import report_overdue

@@ -14,27 +14,19 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..billing_adapter import to_date
+from enercoop_core.tariffs.vat import BASES as VAT_BASES
+from enercoop_core.timeclasses import CLASS_NAMES
 
-# Product (XML id in this addon) of each core bill line: by code first, then by kind.
-PRODUCT_BY_CODE = {
-    "energy_BASE": "product_energy_base",
-    "energy_HP": "product_energy_hp",
-    "energy_HC": "product_energy_hc",
-    "energy_HPH": "product_energy_hph",
-    "energy_HCH": "product_energy_hch",
-    "energy_HPB": "product_energy_hpb",
-    "energy_HCB": "product_energy_hcb",
-}
-PRODUCT_BY_KIND = {
-    "energy": "product_energy_base",
-    "subscription": "product_subscription",
-    "turpe_fixed": "product_turpe_fixed",
-    "turpe_energy": "product_turpe_energy",
-    "cta": "product_cta",
-    "accise": "product_accise",
-    "purchase": "product_purchase_energy",
-}
+from ..core_adapter import to_date
+
+# Product (XML id in this addon) of each core bill line: by code first, then by kind. One
+# energy product per time class of the core's vocabulary (code ``energy_<class>``; the test
+# test_products_follow_the_vocabulary checks data/product_data.xml against it), one product
+# per VAT base (= line kind) of the core.
+PRODUCT_BY_CODE = {"energy_%s" % name: "product_energy_%s" % name.lower()
+                   for name in CLASS_NAMES}
+PRODUCT_BY_KIND = dict({kind: "product_%s" % kind for kind in VAT_BASES},
+                       energy="product_energy_base", purchase="product_purchase_energy")
 
 
 def _kwh(wh):

@@ -21,7 +21,7 @@ from odoo.exceptions import AccessError, UserError
 from enercoop_core.billing.engine import bill_contract
 from enercoop_core.errors import EnercoopError
 
-from .. import billing_adapter as adapter
+from .. import core_adapter as adapter
 
 _logger = logging.getLogger(__name__)
 STATES = [("draft", "Draft"), ("running", "Running"), ("done", "Done"),
@@ -160,7 +160,7 @@ class BillingRun(models.Model):
             try:
                 adapter.period_bounds(run.period)
             except EnercoopError as error:
-                raise UserError(str(error))
+                raise UserError(str(error)) from error
             contracts = run._contracts_to_bill()
             already = self.env["account.invoice"].search([
                 ("energy_contract_id", "in", contracts.ids),

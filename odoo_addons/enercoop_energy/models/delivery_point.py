@@ -3,6 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from enercoop_core.errors import InputError
+from enercoop_core.identifiers import prm as prm_number
 from enercoop_core.tariffs.calendar import parse_offpeak
 from enercoop_core.tariffs.turpe import FTA_CLASSES
 
@@ -99,7 +100,9 @@ class DeliveryPoint(models.Model):
     @api.constrains("prm")
     def _check_prm(self):
         for point in self:
-            if not (point.prm and len(point.prm) == 14 and point.prm.isdigit()):
+            # the PRM as stored: valid and compact (no surrounding space)
+            valid = prm_number.is_valid(point.prm)
+            if not (valid and prm_number.compact(point.prm) == point.prm):
                 raise ValidationError(_("The PRM must have exactly 14 digits (got %r).")
                                       % (point.prm,))
 
@@ -109,7 +112,7 @@ class DeliveryPoint(models.Model):
             try:
                 parse_offpeak(point.offpeak_hours or "")
             except InputError as error:
-                raise ValidationError(_("Off-peak hours: %s") % (error,))
+                raise ValidationError(_("Off-peak hours: %s") % (error,)) from error
 
     @api.multi
     def action_view_readings(self):

@@ -4,6 +4,10 @@ import datetime as dt
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from enercoop_core.billing.readings import from_record
+from enercoop_core.errors import EnercoopError
+from enercoop_core.tariffs.turpe import FTA_CLASSES
+
 from .delivery_point import DIRECTIONS, check_same_company
 
 NATURES = [("real", "Real"), ("estimated", "Estimated"), ("self_read", "Self-read"),
@@ -19,9 +23,11 @@ class MeterReading(models.Model):
     """
 
     _name = "enercoop.meter.reading"
+    _inherit = ["enercoop.flow.record.mixin"]
     _description = "Meter reading (index)"
     _order = "date desc, prm, time_class"
     _rec_name = "key"
+    _flow_record_field = "record_key"  # one row per register of a flow record
 
     key = fields.Char(required=True, index=True, readonly=True)
     record_key = fields.Char(string="Flow record key", required=True, index=True,
@@ -53,10 +59,6 @@ class MeterReading(models.Model):
     fta = fields.Char(string="FTA", readonly=True)
     subscribed_kva = fields.Float(string="Subscribed power (kVA)", readonly=True)
     flow = fields.Char(string="Flow", readonly=True)
-    flow_file_id = fields.Many2one("enercoop.flow.file", string="Flow file", index=True,
-                                   ondelete="set null", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
-                                 default=lambda self: self.env.user.company_id)
 
     @api.constrains("delivery_point_id", "company_id")
     def _check_delivery_point_company(self):
@@ -131,3 +133,66 @@ class MeterReading(models.Model):
                 "digits": row.digits or None, "rollover": row.rollover,
                 "meter_serial": row.meter_serial or None})
         return list(records.values())
+
+    # ------------------------------------------------------------------ from a flow file
+    @api.model
+    def _prepare_from_flow_record(self, record, flow_file, points):
+        """The register rows of one ``index_reading`` record (see the mixin): one row per
+        active-energy index register, read by the core's reading adapter; an energy over a
+        period (R15 classes 2 to 6, R17 consumptions: quantity ``energy``) is never stored
+        as an index and is left out before the adapter."""
+        point = points.get(record["prm"])
+        if not point:
+            return [], flow_file._unknown_point(record), []
+        registers = record.get("registers") or []
+        indexes = [r for r in registers if (r.get("quantity") or "index") == "index"]
+        if registers and not indexes:
+            return [], None, [{"record": record["prm"], "reason": _(
+                "reading of energies over a period only (no index): not stored")}]
+        fta = record.get("fta")
+        if fta and fta not in FTA_CLASSES:
+            return [], flow_file._rejection(record, flow_file._field_reason(
+                record, "fta", _("tariff option %s is not one the supply contracts "
+                                 "handle (%s)") % (fta, ", ".join(sorted(FTA_CLASSES))))), []
+        try:
+            reading = from_record(dict(record, registers=indexes))
+        except EnercoopError as error:
+            return [], flow_file._core_rejection(record, error), []
+        if not reading.registers:
+            return [], flow_file._rejection(record, _("no active-energy index register")), []
+        skipped = [{"record": record["prm"], "reason": _(
+            "register of an energy over a period (quantity energy): not stored as an "
+            "index")} for _register in range(len(registers) - len(indexes))]
+        measure = {(r.get("owner"), r.get("time_class"), r.get("direction")):
+                   r.get("measure_class") for r in indexes}
+        common = self._prepare_reading_values(record, reading, point, flow_file)
+        rows = []
+        for register in reading.registers:
+            if register.quantity != "index":
+                continue  # the core's adapter keeps energies apart: never an index
+            ident = (register.owner, register.time_class, register.direction)
+            rows.append(dict(
+                common, key="%s|%s|%s|%s" % ((record["key"],) + ident),
+                owner=register.owner, time_class=register.time_class,
+                measure_class=measure.get(ident), direction=register.direction,
+                value_wh=register.wh, value_kwh=register.wh / 1000.0,
+                digits=register.digits or 0, rollover=bool(register.rollover)))
+        return rows, None, skipped
+
+    @api.model
+    def _prepare_reading_values(self, record, reading, point, flow_file):
+        """The values every register row of one reading shares (the core ``reading`` of
+        the flow ``record``, on ``point``)."""
+        nature = record.get("nature")
+        return {
+            "record_key": record["key"], "prm": record["prm"],
+            "delivery_point_id": point.id, "company_id": point.company_id.id,
+            "date": reading.day.isoformat(), "instant": record.get("date"),
+            "reading_id": record.get("reading_id"),
+            "nature": nature if nature in dict(NATURES) else False,
+            "nature_code": record.get("nature_code"), "reason": record.get("reason"),
+            "status": record.get("status"),
+            "meter_serial": reading.meter_serial or record.get("meter_serial"),
+            "fta": record.get("fta"),
+            "subscribed_kva": float(record.get("subscribed_kva") or 0.0),
+            "flow": record.get("flow"), "flow_file_id": flow_file.id}

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from enercoop_core.billing.network_check import check_network
 from enercoop_core.errors import EnercoopError
 
-from .. import billing_adapter as adapter
+from .. import core_adapter as adapter
 
 
 class NetworkCheck(models.Model):
@@ -77,7 +77,7 @@ class NetworkCheck(models.Model):
             report = check_network(versions, lines._to_core_records(),
                                    adapter.load_rates(self.env), start, end, readings)
         except EnercoopError as error:
-            raise UserError(str(error))
+            raise UserError(str(error)) from error
         point_of = {p.prm: p.id for p in points}
         values = [(5, 0, 0)]
         for comp in report.components:
@@ -96,28 +96,3 @@ class NetworkCheck(models.Model):
                 "note": reason}))
         self.write({"line_ids": values, "state": "done",
                     "checked_line_count": len(report.lines)})
-
-
-class NetworkCheckLine(models.Model):
-    """One PRM and TURPE component: what the operator billed and what the core expects."""
-
-    _name = "enercoop.network.check.line"
-    _description = "Network invoice check result"
-    _order = "check_id, prm, component"
-    _rec_name = "component"
-
-    check_id = fields.Many2one("enercoop.network.check", string="Check", required=True,
-                               ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="check_id.company_id", store=True, readonly=True)
-    prm = fields.Char(string="PRM", index=True)
-    delivery_point_id = fields.Many2one("enercoop.delivery.point", string="Delivery point")
-    component = fields.Char(string="Component",
-                            help="cg (management), cc (metering), b (fixed withdrawal), "
-                                 "c_<class> (energy of a time class).")
-    billed = fields.Float(string="Billed (EUR)", digits=(16, 2))
-    expected = fields.Float(string="Expected (EUR)", digits=(16, 2))
-    difference = fields.Float(string="Difference (EUR)", digits=(16, 2))
-    line_count = fields.Integer(string="Lines")
-    status = fields.Selection([("ok", "OK"), ("difference", "Difference"),
-                               ("unchecked", "Unchecked")], string="Status", index=True)
-    note = fields.Char(string="Note")

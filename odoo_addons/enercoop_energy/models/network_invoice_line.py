@@ -3,18 +3,21 @@ import json
 
 from odoo import api, fields, models
 
+from enercoop_core import flows
+
 from .delivery_point import check_same_company
+from .flow_record_mixin import amount, local_day
 
 
 class NetworkInvoiceLine(models.Model):
     """A detail line of Enedis's network invoice (F15 or F12), kept with its flow record."""
 
     _name = "enercoop.network.invoice.line"
+    _inherit = ["enercoop.flow.record.mixin"]
     _description = "Network invoice line (F15/F12)"
     _order = "invoice_date desc, invoice_number, id"
     _rec_name = "label"
 
-    key = fields.Char(required=True, index=True, readonly=True)
     flow = fields.Char(string="Flow", readonly=True)
     invoice_number = fields.Char(string="Invoice number", index=True, readonly=True)
     invoice_date = fields.Date(string="Invoice date", index=True, readonly=True)
@@ -39,10 +42,6 @@ class NetworkInvoiceLine(models.Model):
     fta = fields.Char(string="FTA", readonly=True)
     record_json = fields.Text(string="Flow record", readonly=True,
                               help="The record as the flows engine gave it (JSON).")
-    flow_file_id = fields.Many2one("enercoop.flow.file", string="Flow file", index=True,
-                                   ondelete="set null", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
-                                 default=lambda self: self.env.user.company_id)
 
     @api.constrains("delivery_point_id", "company_id")
     def _check_delivery_point_company(self):
@@ -57,3 +56,26 @@ class NetworkInvoiceLine(models.Model):
     def _to_core_records(self):
         """The ``network_invoice_line`` records for ``billing.network_check``."""
         return [json.loads(line.record_json) for line in self if line.record_json]
+
+    @api.model
+    def _prepare_from_flow_record(self, record, flow_file, points):
+        """The row of one ``network_invoice_line`` record (see the mixin), with the record
+        itself (JSON); a line of a PRM not recorded is kept in the file's company."""
+        point = points.get(record.get("prm"))
+        return [{
+            "key": record["key"], "flow": record.get("flow"),
+            "invoice_number": record.get("invoice_number"),
+            "invoice_date": local_day(record.get("invoice_date")),
+            "valuation_id": record.get("valuation_id"),
+            "billing_type": record.get("billing_type"), "prm": record.get("prm"),
+            "delivery_point_id": point.id if point else False,
+            "company_id": point.company_id.id if point else flow_file.company_id.id,
+            "item_id": record.get("item_id"), "label": record.get("label"),
+            "nature_code": record.get("nature_code"), "category": record.get("category"),
+            "date_start": local_day(record.get("start")),
+            "date_end": local_day(record.get("end")),
+            "quantity": amount(record, "quantity"), "unit": record.get("unit"),
+            "unit_price": amount(record, "unit_price"), "amount": amount(record, "amount"),
+            "vat_rate": record.get("vat_rate"), "fta": record.get("fta"),
+            "record_json": json.dumps(flows.as_dict(record), sort_keys=True, default=str),
+            "flow_file_id": flow_file.id}], None, []

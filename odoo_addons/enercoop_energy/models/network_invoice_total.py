@@ -1,5 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+import json
+
+from odoo import api, fields, models
+
+from enercoop_core import flows
+
+from .flow_record_mixin import amount, local_day
 
 PARTS = [("general", "Invoice total"), ("recap", "Recap line"), ("taxes", "Tax line")]
 
@@ -10,11 +16,11 @@ class NetworkInvoiceTotal(models.Model):
     of the flows engine)."""
 
     _name = "enercoop.network.invoice.total"
+    _inherit = ["enercoop.flow.record.mixin"]
     _description = "Network invoice total (F15/F12)"
     _order = "invoice_date desc, invoice_number, id"
     _rec_name = "invoice_number"
 
-    key = fields.Char(required=True, index=True, readonly=True)
     flow = fields.Char(string="Flow", readonly=True)
     part = fields.Selection(PARTS, string="Part", readonly=True,
                             help="Invoice total (general data), recap line or tax line.")
@@ -30,12 +36,24 @@ class NetworkInvoiceTotal(models.Model):
     vat_rate = fields.Char(string="VAT rate", readonly=True)
     record_json = fields.Text(string="Flow record", readonly=True,
                               help="The record as the flows engine gave it (JSON).")
-    flow_file_id = fields.Many2one("enercoop.flow.file", string="Flow file", index=True,
-                                   ondelete="set null", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", required=True, index=True,
-                                 default=lambda self: self.env.user.company_id)
 
     _sql_constraints = [
         ("key_company_uniq", "unique(key, company_id)",
          "This network invoice total is already recorded."),
     ]
+
+    @api.model
+    def _prepare_from_flow_record(self, record, flow_file, points):
+        """The row of one ``network_invoice_total`` record (see the mixin): an F15/F12
+        invoice total, recap or tax line (no PRM: the file's company)."""
+        part = record.get("part")
+        return [{
+            "key": record["key"], "flow": record.get("flow"),
+            "part": part if part in dict(PARTS) else False,
+            "invoice_number": record.get("invoice_number"),
+            "invoice_date": local_day(record.get("invoice_date")),
+            "code": record.get("code"), "label": record.get("label"),
+            "tariff": record.get("tariff"), "amount": amount(record, "amount"),
+            "vat_rate": record.get("vat_rate"),
+            "record_json": json.dumps(flows.as_dict(record), sort_keys=True, default=str),
+            "company_id": flow_file.company_id.id, "flow_file_id": flow_file.id}], None, []

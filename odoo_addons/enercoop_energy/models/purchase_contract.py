@@ -14,7 +14,7 @@ from enercoop_core.billing.purchase import PurchaseContract as CorePurchaseContr
 from enercoop_core.billing.purchase import purchase_invoice
 from enercoop_core.errors import EnercoopError
 
-from .. import billing_adapter as adapter
+from .. import core_adapter as adapter
 from .delivery_point import check_same_company
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("terminated", "Terminated")]
@@ -143,5 +143,6 @@ class PurchaseContract(models.Model):
         """Demo data: the self-billing of ``period`` for every active purchase contract."""
         contracts = self.search([("state", "=", "active")])
         for company in contracts.mapped("company_id"):
-            contracts.filtered(lambda c: c.company_id == company)._create_self_billing(period)
+            of_company = contracts.filtered(lambda c, company=company: c.company_id == company)
+            of_company._create_self_billing(period)
         return True

@@ -8,7 +8,9 @@ from . import test_network_check
 from . import test_billing_security
 from . import test_flow_import
 from . import test_supply_contract
+from . import test_supply_contract_version
 from . import test_energy_security
 from . import test_access
 from . import test_security_billing_progress
 from . import test_security_reports
+from . import test_product_data

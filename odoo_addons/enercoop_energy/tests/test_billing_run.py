@@ -7,8 +7,8 @@ from odoo.tests import common
 
 from enercoop_core.billing.engine import bill_contract
 
-from .. import billing_adapter as adapter
-from .billing_common import PRMS, BillingCase, cents, r15_base
+from .. import core_adapter as adapter
+from .common import PRMS, BillingCase, cents, r15_base
 
 
 @common.at_install(False)

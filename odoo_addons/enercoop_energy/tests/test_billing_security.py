@@ -4,7 +4,7 @@ national cooperative; the national one's user sees its own."""
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import common
 
-from .billing_common import PRMS, BillingCase
+from .common import PRMS, BillingCase
 
 
 @common.at_install(False)

@@ -2,7 +2,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import common
 
-from .energy_common import EnergyCase, demo_flow
+from .common import EnergyCase, demo_flow
 
 MODELS = ["enercoop.delivery.point", "enercoop.supply.contract", "enercoop.flow.file",
           "enercoop.meter.reading", "enercoop.flow.rejection", "enercoop.contract.event",

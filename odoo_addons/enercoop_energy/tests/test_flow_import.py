@@ -7,13 +7,14 @@ import shutil
 import tempfile
 import zipfile
 
+from odoo.exceptions import ValidationError
 from odoo.tests import common
 
 from enercoop_core import flows
 from enercoop_core.billing.readings import from_records
 
-from .energy_common import (EnergyCase, c12_flow, demo_flow, f12_recap_flow, f15_general_flow,
-                            r4x_flow, r15_flow, r17_flow)
+from .common import (EnergyCase, c12_flow, demo_flow, f12_recap_flow, f15_general_flow,
+                     r4x_flow, r15_flow, r17_flow)
 
 DEMO_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demo")
 # fields a reading row gets from the flow (what the bulk and the ORM paths must agree on)
@@ -250,10 +251,25 @@ class TestFlowImport(EnergyCase):
         again = [dict(key=r.key, record_key=r.record_key, prm=r.prm, date=r.date,
                       company_id=r.company_id.id, delivery_point_id=r.delivery_point_id.id,
                       value_wh=r.value_wh, flow_file_id=flow_file.id) for r in rows[:3]]
-        created, known = flow_file._create_new(self.Reading, again + again, group="key")
+        created, known = self.Reading._create_new(again + again, group="key")
         self.assertEqual((created, known), (0, 3))
         self.assertEqual(self.Reading.search_count([("flow_file_id", "=", flow_file.id)]),
                          len(rows))
+
+    def test_flow_rows_go_by_sql_and_keep_the_python_constraints(self):
+        # a Python constraint of the model (check_same_company) does not send the rows
+        # back to one ORM create each: it is checked on the inserted rows
+        for model in ("enercoop.meter.reading", "enercoop.load.curve",
+                      "enercoop.network.invoice.line", "enercoop.network.invoice.total"):
+            self.assertTrue(self.env[model]._bulk_insertable(
+                [{"key": "K", "company_id": self.company.id}]), model)
+        other = self.create_company("Other cooperative")
+        stranger = self.create_point("30001000000777", company=other)
+        row = {"key": "K|1", "record_key": "K", "prm": stranger.prm, "date": "2025-10-01",
+               "delivery_point_id": stranger.id, "company_id": self.company.id}
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.Reading._bulk_insert([row])
+        self.assertFalse(self.Reading.search([("key", "=", "K|1")]))
 
     def test_demo_flow_files_are_the_generator_output(self):
         # demo/flows/ is written by demo/make_demo_flows.py: the files in the addon are
@@ -306,7 +322,8 @@ class TestFlowImport(EnergyCase):
         lines = runs.mapped("line_ids")
         self.assertEqual(lines.filtered(lambda l: l.state != "billed").mapped("message"), [])
         for period in ("2025-10", "2025-11"):
-            billed = lines.filtered(lambda l: l.run_id.period == period).mapped("contract_id")
+            billed = lines.filtered(
+                lambda l, period=period: l.run_id.period == period).mapped("contract_id")
             self.assertEqual(billed, contracts)
         # the three producers self-billed for October; one R50 curve; the unknown PRM
         # of the November R15 kept as a rejected record

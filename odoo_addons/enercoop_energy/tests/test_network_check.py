@@ -7,8 +7,8 @@ from odoo.tests import common
 
 from enercoop_core.billing.network_check import expected_amount
 
-from .. import billing_adapter as adapter
-from .billing_common import PRMS, BillingCase
+from .. import core_adapter as adapter
+from .common import PRMS, BillingCase
 
 
 @common.at_install(False)

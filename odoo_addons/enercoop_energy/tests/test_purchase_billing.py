@@ -4,8 +4,8 @@ from odoo.tests import common
 
 from enercoop_core.billing.purchase import purchase_invoice
 
-from .. import billing_adapter as adapter
-from .billing_common import PRMS, BillingCase, cents
+from .. import core_adapter as adapter
+from .common import PRMS, BillingCase, cents
 
 
 @common.at_install(False)

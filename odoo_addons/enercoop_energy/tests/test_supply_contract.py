@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import common
 from odoo.tools import mute_logger
 
-from .energy_common import EnergyCase, c15_flow
+from .common import EnergyCase, c15_flow
 
 
 @common.at_install(False)

@@ -77,7 +77,9 @@ def test_allocation_never_exceeds_production_or_consumption(data, producers, con
                         ["P%d" % i for i in range(producers)], prod)
     matching = match(matrices)
     assert matching.check() == []
-    tol = lambda x: 1e-9 * np.maximum(x, 1.0)
+    def tol(x):
+        return 1e-9 * np.maximum(x, 1.0)
+
     for t in range(size - 12, size):
         a = matching.half_hour(t)
         assert (a >= 0).all()

@@ -84,7 +84,9 @@ def test_profiled_annual_consumer_uses_the_billing_share(tmp_path):
 
 
 def test_profiled_monthly_consumer_follows_the_shape(tmp_path):
-    night = lambda local: 2.0 if local.hour < 6 else 1.0
+    def night(local):
+        return 2.0 if local.hour < 6 else 1.0
+
     path = coefficients_csv(tmp_path / "c.csv", "RES2_HC", dt.date(2025, 6, 1),
                             dt.date(2025, 7, 1), night)
     coefficients = ProfileCoefficients.from_csv(path)

@@ -1,4 +1,5 @@
-"""Property tests: line arithmetic, totals, and the vectorised path agreeing with the per-contract one."""
+"""Property tests: line arithmetic, totals, and the vectorised path agreeing with the
+per-contract one."""
 import datetime as dt
 from decimal import Decimal as D
 
@@ -72,7 +73,8 @@ def test_vectorised_equals_per_contract(rates, rows):
         for vat in bill.vat:
             assert D(int(result.vat_by_rate[vat.rate][i])) / 100 == vat.amount
         for kind, amounts in result.by_kind.items():
-            assert D(int(amounts[i])) / 100 == sum((l.amount for l in bill.lines if l.kind == kind), D(0))
+            assert D(int(amounts[i])) / 100 == sum(
+                (l.amount for l in bill.lines if l.kind == kind), D(0))
 
 
 def test_coded_columns_give_the_same_figures_as_strings(rates):
@@ -82,7 +84,8 @@ def test_coded_columns_give_the_same_figures_as_strings(rates):
     scheme = np.array(["4", "1", "4", "2"])
     company = np.array(["coop-idf", "coop-ara", "coop-ara", "coop-idf"])
     kva = np.array([6, 9, 36, 12])
-    start = np.array(["2025-09-01", "2025-10-01", "2025-09-15", "2026-01-01"], dtype="datetime64[D]")
+    start = np.array(["2025-09-01", "2025-10-01", "2025-09-15", "2026-01-01"],
+                     dtype="datetime64[D]")
     end = np.array(["2025-10-01", "2025-11-01", "2025-10-20", "2026-02-15"], dtype="datetime64[D]")
     cons = np.zeros((4, len(CLASS_NAMES)), dtype=np.int64)
     cons[0, 3:7] = [1000, 2000, 150000, 50000]

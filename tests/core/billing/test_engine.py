@@ -57,7 +57,8 @@ def test_cu4_september_2025_hand_worked(rates):
 @pytest.mark.parametrize("fta, b, energy, expected_c", [
     # October 2025, 9 kVA, 31 days: b line = round(b x 9 / 365 (8 dp) x 31)
     ("BTINFMU4", "12.12", {"HPH": 0, "HCH": 0, "HPB": 150000, "HCB": 50000},
-     {"turpe_c_HPB": D("2.42"), "turpe_c_HCB": D("0.56")}),  # 150 x .0161 = 2.415; 50 x .0111 = .555
+     # 150 x .0161 = 2.415; 50 x .0111 = .555
+     {"turpe_c_HPB": D("2.42"), "turpe_c_HCB": D("0.56")}),
     ("BTINFLU", "93.13", {"HPH": 0, "HCH": 0, "HPB": 150000, "HCB": 50000},
      {"turpe_c_BASE": D("2.50")}),  # 200 kWh x 0.0125
     ("BTINFCUST", "11.07", {"BASE": 200000}, {"turpe_c_BASE": D("9.68")}),  # 200 x 0.0484
@@ -77,7 +78,8 @@ def test_each_fta_option_october_2025(rates, fta, b, energy, expected_c):
 
 def test_bt_over_36_kva_cu4(rates):
     lines = price_period([contract(fta="BTSUPCU4", kva=60, offer="QUATRE")], dt.date(2026, 2, 1),
-                         dt.date(2026, 3, 1), {"HPH": 1000000, "HCH": 500000, "HPB": 0, "HCB": 0}, rates)
+                         dt.date(2026, 3, 1), {"HPH": 1000000, "HCH": 500000, "HPB": 0, "HCB": 0},
+                         rates)
     code = {k: v[0] for k, v in by_code(lines).items()}
     # b1 17.61 x 60 kVA = 1056.60 / 365 = 2.89479452 x 28 = 81.054247 -> 81.05
     assert code["turpe_b"].amount == D("81.05")
@@ -105,7 +107,8 @@ def test_missing_rate_is_an_error_naming_table_and_date(rates):
 def test_rate_change_mid_period_in_leap_year(rates):
     # 2024-10-15 .. 2024-11-15: TURPE grid changes on 2024-11-01; 2024 has 366 days
     lines = price_period([contract(start=dt.date(2024, 1, 1))], dt.date(2024, 10, 15),
-                         dt.date(2024, 11, 15), {"HPH": 0, "HCH": 0, "HPB": 310000, "HCB": 0}, rates)
+                         dt.date(2024, 11, 15), {"HPH": 0, "HCH": 0, "HPB": 310000, "HCB": 0},
+                         rates)
     cg = by_code(lines)["turpe_cg"]
     # 15.48 / 366 = 0.04229508 x 17 days = 0.719016 -> 0.72 ; 16.20 / 366 = 0.04426230 x 14 -> 0.62
     assert [(l.quantity, l.unit_price, l.amount) for l in cg] == [

@@ -24,11 +24,12 @@ def element(item, label, start, end, amount, quantity=None, unit=None, price=Non
              "<Libelle_EV>%s</Libelle_EV>" % label, "<Date_Debut>%s</Date_Debut>" % start,
              "<Date_Fin>%s</Date_Fin>" % end]
     if quantity is not None:
-        parts += ["<Quantite>%s</Quantite>" % quantity, "<Unite_Quantite>%s</Unite_Quantite>" % unit]
+        parts += ["<Quantite>%s</Quantite>" % quantity,
+                  "<Unite_Quantite>%s</Unite_Quantite>" % unit]
     if price is not None:
         parts.append("<Prix_Unitaire>%s</Prix_Unitaire>" % price)
-    parts += ["<Montant_HT>%s</Montant_HT>" % amount, "<Taux_TVA_Applicable>20</Taux_TVA_Applicable>",
-              "<Categorie>ACHEM</Categorie>"]
+    parts += ["<Montant_HT>%s</Montant_HT>" % amount,
+              "<Taux_TVA_Applicable>20</Taux_TVA_Applicable>", "<Categorie>ACHEM</Categorie>"]
     if kva is not None:
         parts += ["<Puissance_Souscrite>%s</Puissance_Souscrite>" % kva,
                   "<Formule_Tarifaire_Acheminement>BTINFCU4</Formule_Tarifaire_Acheminement>"]
@@ -59,7 +60,8 @@ def f15(path, valorisations):
 @pytest.fixture
 def invoice(tmp_path):
     sept = [
-        element("ASG-U", "Composante Gestion - Echu", "2025-09-01", "2025-09-30", "1.38", 30, "JOUR"),
+        element("ASG-U", "Composante Gestion - Echu", "2025-09-01", "2025-09-30", "1.38", 30,
+                "JOUR"),
         element("ASCL-0018-U", "Composante Comptage L 0-18 kVA - Echu", "2025-09-01",
                 "2025-09-30", "1.81", 30, "JOUR"),
         element("ASSFCU4-0036-U", "Composante Soutirage CU4 0-36 kVA / Part fixe - Echu",

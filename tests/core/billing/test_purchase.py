@@ -102,7 +102,8 @@ def test_missing_index_reading_and_missing_rates_are_errors():
                          dt.date(2025, 10, 1), no_index)
     with pytest.raises(MissingRateError) as err:  # the example index starts in 2024
         purchase_invoice(contract(index="coop-index", start=dt.date(2023, 1, 1)),
-                         [injection("2023-05-01", {"BASE": 1}), injection("2023-06-01", {"BASE": 9})],
+                         [injection("2023-05-01", {"BASE": 1}),
+                          injection("2023-06-01", {"BASE": 9})],
                          dt.date(2023, 5, 1), dt.date(2023, 6, 1), demo_tariffs())
     assert "purchase_index.csv" in str(err.value) and "2023-05-01" in str(err.value)
     with pytest.raises(InputError):

@@ -15,7 +15,8 @@ REGISTER = st.tuples(st.sampled_from(["BASE", "HP", "HC", "HPH", "HCH", "HPB", "
                      st.sampled_from(["0", "1"]), st.integers(0, 10 ** 12))
 READING = st.tuples(PRM, st.from_regex(r"\A[A-Z0-9]{1,12}\Z"),
                     # the engine refuses dates outside 1900-2199 (values.MIN_YEAR/MAX_YEAR)
-                    st.dates(date(1900, 1, 1), date(2199, 12, 31)).map(lambda d: d.isoformat() + "T00:00:00"),
+                    st.dates(date(1900, 1, 1), date(2199, 12, 31)).map(
+                        lambda d: d.isoformat() + "T00:00:00"),
                     st.lists(REGISTER, min_size=1, max_size=4))
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])

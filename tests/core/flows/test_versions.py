@@ -44,8 +44,8 @@ def test_unknown_major_is_refused_naming_what_is_supported(fixture_path, tmp_pat
     assert records == [] and "supported: R151 1.x" in run.rejected[0].reason
 
 
-@pytest.mark.parametrize("element", [b"<Version_XSD></Version_XSD>", b"<Version_XSD> </Version_XSD>",
-                                     b""])
+@pytest.mark.parametrize("element", [b"<Version_XSD></Version_XSD>",
+                                     b"<Version_XSD> </Version_XSD>", b""])
 def test_missing_version_is_read_by_the_newest_reader_with_a_warning(fixture_path, tmp_path,
                                                                      element):
     records, run = _r151(fixture_path, tmp_path, element)

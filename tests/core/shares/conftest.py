@@ -11,6 +11,7 @@ from enercoop_core.shares.operations import CapitalRelease, Subscription
 from enercoop_core.shares.statutes import load_statutes
 
 D = dt.date
+FIRST_DAY = D(2021, 1, 4)  # the day of the test ledgers' first entries
 
 # Three colleges weighted 50/30/20; class A 100 EUR (2..50 per member, any college),
 # class B 250 EUR (1..10, producers only); capital floor 1000 EUR or 1/2 of the highest.
@@ -55,14 +56,14 @@ def statutes():
     return load_statutes(statutes_dict())
 
 
-def join(number, quantity, college="consumers", day=D(2021, 1, 4), share_class="A",
+def join(number, quantity, college="consumers", day=FIRST_DAY, share_class="A",
          name=None, kind="person", representative=""):
     """Subscription admitting member ``number``."""
     member = Member(number, name or "Member %d" % number, kind, representative)
     return Subscription(day, number, share_class, quantity, new_member=member, college=college)
 
 
-def paid(number, amount, day=D(2021, 1, 4), share_class="A"):
+def paid(number, amount, day=FIRST_DAY, share_class="A"):
     return CapitalRelease(day, number, share_class, Decimal(amount))
 
 

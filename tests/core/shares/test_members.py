@@ -1,8 +1,9 @@
 import pytest
 
-from enercoop_core.shares.errors import InvalidOperationError, MemberNumberReusedError
+from enercoop_core.shares.errors import (
+    AlreadyMemberError, InactiveMemberError, InvalidOperationError, MemberNumberReusedError)
 from enercoop_core.shares.members import (
-    LEGAL_ENTITY, Member, check_new_member_number, next_member_number)
+    LEGAL_ENTITY, Member, check_new_member_number, member_number_for, next_member_number)
 
 
 def test_next_number_is_above_every_issued_number():
@@ -34,3 +35,31 @@ def test_person_and_legal_entity():
         Member(5, " ")
     with pytest.raises(InvalidOperationError):
         Member(6, "Robot", "robot")
+
+
+def test_member_number_for_decides_every_number():
+    # acting as a member: the current number, if active
+    assert member_number_for(3, False, active=[1, 3], issued=[1, 2, 3]) == 3
+    with pytest.raises(InactiveMemberError):
+        member_number_for(2, False, active=[1, 3], issued=[1, 2, 3])  # left
+    with pytest.raises(InactiveMemberError):
+        member_number_for(0, False, active=[1, 3], issued=[1, 2, 3])  # never admitted
+    # admitted: a number never issued, even for a returning member (2 left)
+    assert member_number_for(0, True, active=[1, 3], issued=[1, 2, 3]) == 4
+    assert member_number_for(2, True, active=[1, 3], issued=[1, 2, 3, 9]) == 10
+    with pytest.raises(AlreadyMemberError) as info:
+        member_number_for(3, True, active=[1, 3], issued=[1, 2, 3])
+    assert info.value.member == 3 and info.value.rule == "already_member"
+
+
+def test_ledger_member_number_for_counts_numbers_issued_elsewhere(statutes):
+    from enercoop_core.shares.ledger import Ledger
+
+    from .conftest import join
+    ledger = Ledger(statutes, [join(1, 2), join(2, 2)])
+    assert ledger.member_number_for(2, False) == 2
+    assert ledger.member_number_for(0, True) == 3
+    # a number the ERP recorded besides the ledger is never given again
+    assert ledger.member_number_for(0, True, also_issued=[7]) == 8
+    with pytest.raises(AlreadyMemberError):
+        ledger.member_number_for(1, True)

@@ -1,10 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Adapter between Odoo records and ``enercoop_core.billing``: no rule, no rate here.
+"""The seam between Odoo records and ``enercoop_core``: conversions only, no rule, no rate.
 
+- ``to_date(value)`` / ``to_odoo_date(day)``: Odoo date strings <-> ``datetime.date``;
 - ``load_rates(env)`` / ``load_purchase_tariffs(env)``: the core's rate tables, with the
   cooperative's offers and purchase grids named by system parameters (defaults: the grids
   shipped with ``enercoop_core`` for the demo);
-- ``contract_versions(contract)``: a supply contract -> core ``Contract`` versions;
+- ``lifecycle_versions(contracts)``: supply contracts -> the core lifecycle's versions in
+  force (``enercoop_core.contracts.lifecycle.Version``, ids as references);
+- ``contract_versions(contract)``: a supply contract -> core billing ``Contract`` versions,
+  one per stored version in force;
 - ``readings_by_point(env, points)``: meter readings -> core ``Reading`` objects per point;
 - ``bill_from_invoice(invoice)``: a stored energy invoice -> the core ``Bill`` the engine
   needs as ``prior_bills`` (period, consumption and indexes, estimated flags);
@@ -16,9 +20,10 @@ import os
 from decimal import Decimal
 from functools import lru_cache
 
-from enercoop_core.billing.cli import month
 from enercoop_core.billing.model import Bill, Contract
 from enercoop_core.billing.readings import from_records
+from enercoop_core.contracts.lifecycle import Version, in_force
+from enercoop_core.period import month
 from enercoop_core.tariffs.purchase import PurchaseTariffs
 from enercoop_core.tariffs.rates import Rates
 
@@ -67,6 +72,7 @@ def period_bounds(text):
 
 
 def to_date(value):
+    """An Odoo date string (or date) as a ``datetime.date``; None when empty."""
     if not value:
         return None
     if isinstance(value, dt.date):
@@ -74,22 +80,49 @@ def to_date(value):
     return dt.datetime.strptime(value[:10], "%Y-%m-%d").date()
 
 
-def contract_versions(contract):
-    """Core ``Contract`` versions of a supply contract.
+def to_odoo_date(day):
+    """A ``datetime.date`` as an Odoo date string (False when None)."""
+    return day.isoformat() if day else False
 
-    The contract's own ``_core_versions()`` when it keeps a history of versions, else one
-    version: the contract as it is. Odoo's ``date_end`` is the last day supplied; the core's
-    ``end`` is exclusive (the day after)."""
-    if hasattr(contract, "_core_versions"):
-        return contract._core_versions()
+
+def inclusive_end(end):
+    """The core's exclusive ``end`` (or None) as Odoo's last day (date string, or False)."""
+    return to_odoo_date(end - dt.timedelta(days=1) if end else None)
+
+
+def exclusive_end(last_day):
+    """Odoo's ``date_end`` (last day supplied, or empty) as the core's exclusive end."""
+    day = to_date(last_day)
+    return day + dt.timedelta(days=1) if day else None
+
+
+def lifecycle_versions(contracts):
+    """The core lifecycle's versions in force of ``contracts`` (supply contracts): the
+    stored versions (``version_ids``) clipped to each contract's dates; contract and
+    version ids as their references."""
+    result = []
+    for contract in contracts:
+        stored = [Version(contract=contract.id, start=to_date(v.date_start), end=None,
+                          fta=v.fta or "", kva=v.subscribed_kva or 0,
+                          offer=v.offer_code or "", state=contract.state, ref=v.id)
+                  for v in contract.version_ids]
+        result.extend(in_force(stored, to_date(contract.date_start),
+                               exclusive_end(contract.date_end)))
+    return result
+
+
+def contract_versions(contract):
+    """Core billing ``Contract`` versions of a supply contract: one per stored version in
+    force (its FTA, subscribed kVA and offer over its dates); the point gives the PRM and
+    off-peak hours. Odoo's ``date_end`` is the last day supplied; the core's ``end`` is
+    exclusive (the day after)."""
     point = contract.delivery_point_id
-    end = to_date(contract.date_end)
     return [Contract(
-        contract_id=contract.name or str(contract.id), prm=point.prm, fta=point.fta or "",
-        kva=int(point.subscribed_kva or 0), offer=contract.offer_code or "",
-        start=to_date(contract.date_start), end=end + dt.timedelta(days=1) if end else None,
+        contract_id=contract.name or str(contract.id), prm=point.prm, fta=version.fta,
+        kva=int(version.kva), offer=version.offer, start=version.start, end=version.end,
         company=contract.company_id.enercoop_code or "default",
-        offpeak=point.offpeak_hours or "", customer=contract.partner_id.name or "")]
+        offpeak=point.offpeak_hours or "", customer=contract.partner_id.name or "")
+        for version in lifecycle_versions(contract)]
 
 
 def readings_by_point(env, points, direction=None):

@@ -4,14 +4,19 @@
 draft --validate--> invoiced (capital-release invoice open) --paid--> paid --> done
 (the subscription and its capital release are entered in the register); cancelled.
 The core checks the subscription when the request is validated and again when it is
-entered in the register; the invoice line carries the core's nominal value and quantity.
+entered in the register. The accounting is the core's (``shares.accounting.moves_for``):
+the invoice is the subscription's move (debit the member's capital receivable, credit
+capital subscribed not paid up); its payment posts the release's cash lines (debit bank,
+credit the receivable) and the register posts the rest of the release's move (capital
+not paid up -> capital paid up) when the shares are issued.
 """
 from odoo import api, fields, models, _
 from odoo.exceptions import UserError
 
+from enercoop_core.shares.accounting import BANK, MEMBER_CAPITAL_RECEIVABLE, moves_for
 from enercoop_core.shares.operations import Subscription
 
-from .core_adapter import core_errors, to_date, to_float
+from ..core_adapter import core_errors, invoice_parts, to_date, to_float
 
 STATES = [("draft", "Draft"), ("invoiced", "Invoiced"), ("paid", "Paid"),
           ("done", "Shares issued"), ("cancelled", "Cancelled")]
@@ -118,7 +123,9 @@ class EnercoopSubscriptionRequest(models.Model):
                                 self.quantity, ref=self.name)
         if not self.college_id:
             raise UserError(_("Choose the college of the new member %s.") % partner.name)
-        number = ledger.next_member_number()
+        number = ledger.member_number_for(
+            self._member_number(), True,
+            also_issued=self.env["enercoop.membership"]._numbers_of(self.company_id))
         entry = self.env["enercoop.share.entry"]
         member = entry._core_member(partner, number)
         return Subscription(day, number, self.share_class_id.code, self.quantity,
@@ -136,54 +143,66 @@ class EnercoopSubscriptionRequest(models.Model):
                 ledger.check(request._core_subscription(ledger, to_date(request.date)))
         return True
 
+    def _ensure_partner(self):
+        """A request for a new person: create the contact (never a second one for an
+        email the company's contacts already use)."""
+        if self.partner_id:
+            return
+        if not self.new_name:
+            raise UserError(_("Give the subscriber: a contact or a new person's name."))
+        # sudo: a contact with this address may be one the user cannot read;
+        # only its name is shown, to stop a duplicate
+        known = self.new_email and self.env["res.partner"].sudo() \
+            ._shares_partners_by_email(self.new_email, self.company_id)
+        if known:
+            # never a second contact (and, once paid, a second member)
+            raise UserError(_("Contacts with the email %s exist already (%s): choose "
+                              "the subscriber among them.")
+                            % (self.new_email, ", ".join(known.mapped("name"))))
+        self.partner_id = self.env["res.partner"].create({
+            "name": self.new_name, "email": self.new_email,
+            "role_member": True, "company_id": self.company_id.id})
+
+    def _prepare_invoice(self, move):
+        """The capital-call invoice of the core's subscription ``move``: its member
+        capital receivable line is the invoice's account, its other line (capital
+        subscribed, not paid up) the invoice line, at the core's amount."""
+        company = self.company_id
+        counterpart, parts = invoice_parts(move, MEMBER_CAPITAL_RECEIVABLE)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        lines = [(0, 0, {
+            "product_id": self.share_class_id.product_id.id,
+            "name": _("%d share(s) of class %s (%s)") % (
+                self.quantity, self.share_class_id.code, self.share_class_id.name),
+            "account_id": company._shares_role_account(line.role).id,
+            "quantity": self.quantity,
+            "price_unit": to_float(amount / self.quantity),
+            "invoice_line_tax_ids": [(6, 0, [])],
+        }) for line, amount in parts]
+        return {
+            "type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "account_id": company._shares_role_account(counterpart.role).id,
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "date_invoice": self.date,
+            "origin": self.name,
+            "name": _("Share capital"),
+            "invoice_line_ids": lines,
+        }
+
     @api.multi
     def action_validate(self):
-        """Check the subscription with the core and issue the capital-release invoice."""
+        """Check the subscription with the core and issue the capital-call invoice: the
+        core's subscription move."""
         for request in self.filtered(lambda r: r.state == "draft"):
-            if not request.partner_id:
-                if not request.new_name:
-                    raise UserError(_("Give the subscriber: a contact or a new person's name."))
-                # sudo: a contact with this address may be one the user cannot read;
-                # only its name is shown, to stop a duplicate
-                known = request.new_email and self.env["res.partner"].sudo() \
-                    ._shares_partners_by_email(request.new_email, request.company_id)
-                if known:
-                    # never a second contact (and, once paid, a second member)
-                    raise UserError(_("Contacts with the email %s exist already (%s): choose "
-                                      "the subscriber among them.")
-                                    % (request.new_email, ", ".join(known.mapped("name"))))
-                request.partner_id = self.env["res.partner"].create({
-                    "name": request.new_name, "email": request.new_email,
-                    "role_member": True, "company_id": request.company_id.id})
-            company = request.company_id
-            ledger = company._shares_ledger()
+            request._ensure_partner()
+            ledger = request.company_id._shares_ledger()
             with core_errors():
-                ledger.check(request._core_subscription(ledger, to_date(request.date)))
-            nominal = request.share_class_id._nominal_on(request.date)
-            receivable = company._shares_role_account("member_capital_receivable")
-            capital = company._shares_role_account("capital_paid")
-            journal = self.env["account.journal"].search(
-                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-            invoice = self.env["account.invoice"].create({
-                "type": "out_invoice",
-                "partner_id": request.partner_id.id,
-                "account_id": receivable.id,
-                "journal_id": journal.id,
-                "company_id": company.id,
-                "date_invoice": request.date,
-                "origin": request.name,
-                "name": _("Share capital"),
-                "invoice_line_ids": [(0, 0, {
-                    "product_id": request.share_class_id.product_id.id,
-                    "name": _("%d share(s) of class %s (%s)") % (
-                        request.quantity, request.share_class_id.code,
-                        request.share_class_id.name),
-                    "account_id": capital.id,
-                    "quantity": request.quantity,
-                    "price_unit": to_float(nominal),
-                    "invoice_line_tax_ids": [(6, 0, [])],
-                })],
-            })
+                effect = ledger.check(request._core_subscription(ledger, to_date(request.date)))
+            (move,) = moves_for(effect)
+            invoice = self.env["account.invoice"].create(request._prepare_invoice(move))
             invoice.action_invoice_open()
             request.write({"invoice_id": invoice.id, "state": "invoiced"})
             request._send("enercoop_coop_shares.mail_template_subscription_invoice")
@@ -231,8 +250,10 @@ class EnercoopSubscriptionRequest(models.Model):
                     Entry.create(dict(common, operation_type="subscription",
                                       quantity=request.quantity, admission=admitting,
                                       college_id=request.college_id.id if admitting else False))
-                    Entry.create(dict(common, operation_type="release",
-                                      amount=invoice.amount_total))
+                    release = Entry.create(dict(common, operation_type="release",
+                                                amount=invoice.amount_total))
+                    # the invoice's payment posted the cash lines of the release
+                    release._post_core_moves(settled_roles=(BANK, MEMBER_CAPITAL_RECEIVABLE))
             except UserError as exc:
                 request.note = str(exc.name)
                 request.message_post(body=_("Shares not issued: %s") % exc.name)

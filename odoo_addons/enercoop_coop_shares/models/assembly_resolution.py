@@ -1,11 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, _
-from odoo.exceptions import UserError
+from odoo import fields, models
 
-from enercoop_core.shares.vote import Resolution, tally
+from enercoop_core.shares.assembly import attendance_by_college
+from enercoop_core.shares.vote import CollegeVotes, Resolution, tally, tally_totals
 
-from .core_adapter import core_errors
-from .enercoop_general_assembly import KINDS
+from ..core_adapter import core_errors
+from .general_assembly import KINDS
 
 
 class EnercoopAssemblyResolution(models.Model):
@@ -36,30 +36,38 @@ class EnercoopAssemblyResolution(models.Model):
     explanation = fields.Text(readonly=True, help="The arithmetic of the count (core).")
     company_id = fields.Many2one(related="assembly_id.company_id", store=True, readonly=True)
 
-    def _core_ballots(self, attendance):
-        """Ballots as (member number, choice) pairs. Totals per college are spread over
-        the counted members of that college (only the counts matter to the count)."""
-        if self.vote_mode == "voter":
-            return [(b.voter_id.member_number, b.choice) for b in self.ballot_ids]
-        ballots = []
-        counted = attendance.counted
-        for total in self.college_total_ids:
-            numbers = [v.number for v in attendance.roll.voters
-                       if v.college == total.college_id.code and v.number in counted]
-            wanted = ["yes"] * total.yes + ["no"] * total.no + ["abstain"] * total.abstain
-            if len(wanted) > len(numbers):
-                raise UserError(_("College %s: %d ballots but only %d members present, "
-                                  "represented or voting by post.")
-                                % (total.college_id.name, len(wanted), len(numbers)))
-            ballots.extend(zip(numbers, wanted))
-        return ballots
+    def _core_ballots(self):
+        """The per-voter ballots as (member number, choice) pairs."""
+        return [(b.voter_id.member_number, b.choice) for b in self.ballot_ids]
+
+    def _core_college_votes(self, attendance):
+        """The totals per college as the core's :class:`CollegeVotes`, with each college's
+        head counts from the checked attendance (the convocation list)."""
+        entered = {t.college_id.code: t for t in self.college_total_ids}
+        votes = []
+        for code, counts in sorted(attendance_by_college(attendance).items()):
+            total = entered.get(code)
+            votes.append(CollegeVotes(code, *counts, yes=total.yes if total else 0,
+                                      no=total.no if total else 0,
+                                      abstain=total.abstain if total else 0))
+        missing = set(entered) - {v.college for v in votes}
+        for code in sorted(missing):  # a college with nobody on the roll
+            total = entered[code]
+            votes.append(CollegeVotes(code, 0, 0, yes=total.yes, no=total.no,
+                                      abstain=total.abstain))
+        return votes
 
     def _compute_result(self, attendance, statutes):
         self.ensure_one()
+        resolution = Resolution(self.code, self.title, self.kind)
+        convocation = self.assembly_id.convocation
         with core_errors():
-            result = tally(Resolution(self.code, self.title, self.kind), attendance,
-                           self._core_ballots(attendance), statutes,
-                           self.assembly_id.convocation)
+            if self.vote_mode == "voter":
+                result = tally(resolution, attendance, self._core_ballots(), statutes,
+                               convocation)
+            else:
+                result = tally_totals(resolution, self._core_college_votes(attendance),
+                                      statutes, convocation)
         self.write({"outcome": result.outcome,
                     "weighted_yes_pct": float(result.weighted_yes * 100),
                     "weighted_no_pct": float(result.weighted_no * 100),

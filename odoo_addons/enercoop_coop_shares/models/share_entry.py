@@ -11,11 +11,14 @@ changed nor deleted: a mistake is corrected by another operation.
 from odoo import api, fields, models, _
 from odoo.exceptions import UserError
 
-from enercoop_core.shares.members import LEGAL_ENTITY, PERSON, Member, next_member_number
+from enercoop_core.shares.accounting import MEMBER_REFUND_PAYABLE, moves_for
+from enercoop_core.shares.errors import AlreadyMemberError, InactiveMemberError
+from enercoop_core.shares.members import LEGAL_ENTITY, PERSON, Member
 from enercoop_core.shares.operations import (
     CapitalRelease, CollegeChange, Conversion, Redemption, Subscription, Transfer)
 
-from .core_adapter import core_errors, to_date, to_decimal, to_float, to_odoo_date
+from ..core_adapter import (
+    core_errors, invoice_parts, to_date, to_decimal, to_float, to_odoo_date)
 
 OPERATION_TYPES = [
     ("subscription", "Subscription"),
@@ -82,6 +85,10 @@ class EnercoopShareEntry(models.Model):
     invoice_id = fields.Many2one("account.invoice", readonly=True, copy=False,
                                  help="Capital-release invoice or refund vendor bill.")
     request_id = fields.Many2one("enercoop.subscription.request", readonly=True)
+    move_id = fields.Many2one("account.move", string="Journal entry", readonly=True,
+                              copy=False,
+                              help="The core's accounting move of this operation, when no "
+                                   "invoice or bill carries it.")
     refund_state = fields.Selection(related="invoice_id.state", string="Refund state",
                                     readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True,
@@ -166,6 +173,37 @@ class EnercoopShareEntry(models.Model):
             return CollegeChange(day, self.member_number, self.college_id.code, ref=ref)
 
     @api.model
+    def _member_number(self, company, ledger, person, admitting):
+        """The number ``person`` acts under in ``company``'s ``ledger``, decided by the
+        core: their current one, or at admission one never issued (the numbers the
+        contacts hold count as issued too)."""
+        current = person._member_number_in(company)
+        try:
+            return ledger.member_number_for(
+                current, admitting,
+                also_issued=self.env["enercoop.membership"]._numbers_of(company))
+        except InactiveMemberError:
+            raise UserError(_("%s is not a current member.") % person.name) from None
+        except AlreadyMemberError:
+            raise UserError(_("%s is already a member (no. %d).")
+                            % (person.name, current)) from None
+
+    def _prepare_core_figures(self, vals, effect):
+        """The core's figures of a checked operation, as entry values."""
+        vals.update(capital_after=to_float(effect.capital_after_eur),
+                    description=effect.describe())
+        kind = vals["operation_type"]
+        if kind in ("subscription", "transfer", "redemption", "conversion"):
+            change = effect.changes[-1]
+            vals["amount"] = to_float(abs(change.value_eur))
+            if kind == "conversion":
+                vals["to_quantity"] = change.quantity
+        if effect.refund:
+            vals.update(refund_amount=to_float(effect.refund.amount_eur),
+                        refund_due_date=to_odoo_date(effect.refund.due_date))
+        return vals
+
+    @api.model
     def create(self, vals):
         """Store an operation after the core has checked it against the company's ledger;
         issues member numbers at admission and records the core's figures."""
@@ -180,42 +218,20 @@ class EnercoopShareEntry(models.Model):
         ledger = company._shares_ledger()
         partner = self.env["res.partner"].browse(vals["partner_id"])
         counterpart = self.env["res.partner"].browse(vals.get("counterpart_id") or [])
-        issued = set(ledger.issued_numbers)
-        active = {m.number for m in ledger.memberships(active_only=True)}
-
-        def number_for(person, admitting):
-            number = person._member_number_in(company)
-            if not admitting:
-                if not number or number not in active:
-                    raise UserError(_("%s is not a current member.") % person.name)
-                return number
-            if number in active:
-                raise UserError(_("%s is already a member (no. %d).") % (person.name, number))
-            # a new or returning member: a number never issued before in this company
-            return next_member_number(
-                issued | self.env["enercoop.membership"]._numbers_of(company))
-
         kind = vals["operation_type"]
         admitting = bool(vals.get("admission"))
         if kind == "transfer":
-            vals["member_number"] = number_for(partner, False)
-            vals["counterpart_number"] = number_for(counterpart, admitting)
+            vals["member_number"] = self._member_number(company, ledger, partner, False)
+            vals["counterpart_number"] = self._member_number(company, ledger, counterpart,
+                                                             admitting)
         else:
-            vals["member_number"] = number_for(partner, admitting and kind == "subscription")
+            vals["member_number"] = self._member_number(
+                company, ledger, partner, admitting and kind == "subscription")
         vals["seq"] = len(ledger) + 1
         # the core checks the operation before anything is stored
         with core_errors():
             effect = ledger.check(self.new(vals)._to_core_operation())
-        vals.update(capital_after=to_float(effect.capital_after_eur),
-                    description=effect.describe())
-        if kind in ("subscription", "transfer", "redemption", "conversion"):
-            change = effect.changes[-1]
-            vals["amount"] = to_float(abs(change.value_eur))
-            if kind == "conversion":
-                vals["to_quantity"] = change.quantity
-        if effect.refund:
-            vals.update(refund_amount=to_float(effect.refund.amount_eur),
-                        refund_due_date=to_odoo_date(effect.refund.due_date))
+        self._prepare_core_figures(vals, effect)
         entry = super(EnercoopShareEntry, self.with_context(
             **{_INTERNAL: _INTERNAL_TOKEN})).create(vals)
         admitted = counterpart if kind == "transfer" else partner
@@ -227,6 +243,26 @@ class EnercoopShareEntry(models.Model):
             admitted.sudo().write({"role_member": True})
         return entry
 
+    def _core_effect(self):
+        """The core's effect of this stored entry (its place in the company's ledger)."""
+        self.ensure_one()
+        effects = self.company_id._shares_ledger().effects
+        if not 0 < self.seq <= len(effects) or effects[self.seq - 1].seq != self.seq:
+            raise UserError(_("Entry %s is not in the register of %s.")
+                            % (self.name, self.company_id.name))
+        return effects[self.seq - 1]
+
+    def _post_core_moves(self, settled_roles=()):
+        """Post the core's accounting moves of this entry (``moves_for``) and link the
+        journal entry; ``settled_roles``: lines an Odoo payment posted already."""
+        self.ensure_one()
+        moves = self.company_id._shares_post_moves(moves_for(self._core_effect()),
+                                                   settled_roles)
+        if moves:
+            self.with_context(**{_INTERNAL: _INTERNAL_TOKEN}).write(
+                {"move_id": moves[:1].id})
+        return moves
+
     def _refund(self):
         """The core refund of this redemption entry (amount, due date)."""
         self.ensure_one()
@@ -235,36 +271,42 @@ class EnercoopShareEntry(models.Model):
                 return refund
         raise UserError(_("Entry %s is not a redemption.") % self.name)
 
-    def _create_refund_bill(self):
-        """The vendor bill refunding this redemption: the core's refund amount, due on
-        the core's due date; debit capital paid up, credit the member's refund account
-        (a deduction goes to the deduction account)."""
-        self.ensure_one()
-        refund = self._refund()
+    def _prepare_refund_bill(self, refund):
+        """The vendor bill values of the core's redemption move: its member refund
+        payable line is the bill's account (credit, due on the core's due date); each
+        other line an invoice line on its role's account (capital paid up debited, a
+        deduction credited)."""
         company = self.company_id
+        (move,) = moves_for(self._core_effect())
+        counterpart, parts = invoice_parts(move, MEMBER_REFUND_PAYABLE)
         journal = self.env["account.journal"].search(
             [("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1)
-        lines = [(0, 0, {
-            "name": _("Redemption of %d share(s) of class %s") % (
-                self.quantity, self.share_class_id.code),
-            "account_id": company._shares_role_account("capital_paid").id,
-            "product_id": self.share_class_id.product_id.id,
-            "quantity": refund.quantity,
-            "price_unit": to_float(refund.value_eur / refund.quantity),
-            "invoice_line_tax_ids": [(6, 0, [])]})]
-        if refund.deduction_eur:
+        lines = []
+        for line, amount in parts:
+            by_share = line.role != "refund_deduction"
+            quantity = refund.quantity if by_share else 1
             lines.append((0, 0, {
-                "name": _("Deduction from the refund"),
-                "account_id": company._shares_role_account("refund_deduction").id,
-                "quantity": 1, "price_unit": -to_float(refund.deduction_eur),
+                "name": (_("Redemption of %d share(s) of class %s")
+                         % (self.quantity, self.share_class_id.code) if by_share
+                         else _("Deduction from the refund")),
+                "account_id": company._shares_role_account(line.role).id,
+                "product_id": self.share_class_id.product_id.id if by_share else False,
+                "quantity": quantity, "price_unit": to_float(amount / quantity),
                 "invoice_line_tax_ids": [(6, 0, [])]}))
-        bill = self.env["account.invoice"].create({
+        return {
             "type": "in_invoice", "partner_id": self.partner_id.id,
-            "account_id": company._shares_role_account("member_refund_payable").id,
+            "account_id": company._shares_role_account(counterpart.role).id,
             "journal_id": journal.id, "company_id": company.id,
             "date_invoice": self.date, "date_due": self.refund_due_date,
             "origin": self.name, "reference": self.name,
-            "invoice_line_ids": lines})
+            "invoice_line_ids": lines}
+
+    def _create_refund_bill(self):
+        """The vendor bill refunding this redemption: the core's redemption move (its
+        amounts and accounts by role), due on the core's due date; paying it posts the
+        core's refund payment (debit member refund payable, credit bank)."""
+        self.ensure_one()
+        bill = self.env["account.invoice"].create(self._prepare_refund_bill(self._refund()))
         bill.action_invoice_open()
         if bill.date_due != self.refund_due_date:
             bill.date_due = self.refund_due_date

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from enercoop_core.shares.assembly import (
     Assembly, Proxy, quorum, record_attendance, roll_of_voters)
 
-from .core_adapter import core_errors, to_date
+from ..core_adapter import core_errors, to_date
 
 KINDS = [("ordinary", "Ordinary"), ("extraordinary", "Extraordinary")]
 CONVOCATIONS = [("first", "First convocation"), ("second", "Second convocation")]

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .core_adapter import core_errors, to_date, to_float
+from ..core_adapter import core_errors, to_date, to_float
 
 
 class EnercoopShareClass(models.Model):

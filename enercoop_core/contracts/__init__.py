@@ -1,0 +1,1 @@
+"""Supply contracts: their life on Enedis contract events (:mod:`.lifecycle`)."""
