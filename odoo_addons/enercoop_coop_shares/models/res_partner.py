@@ -126,6 +126,13 @@ class ResPartner(models.Model):
                     partner.member_capital = to_float(row.subscribed_eur)
 
     @api.multi
+    def _demo_set_language(self, lang):
+        """Demo data: these contacts speak ``lang`` when the database has it active (a
+        database created with only English keeps its default)."""
+        if self.env["res.lang"].search_count([("code", "=", lang)]):
+            self.write({"lang": lang})
+
+    @api.multi
     def _shares_portal_data(self):
         """What a member sees on their portal page: holdings and history, read with the
         current user's rights (record rules keep other members' entries out). History

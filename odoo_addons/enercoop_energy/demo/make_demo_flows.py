@@ -38,6 +38,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+import enercoop_core
 from enercoop_core.identifiers import prm as prm_id
 from enercoop_core.tariffs import vat as vat_rules
 from enercoop_core.tariffs.taxes import Taxes
@@ -47,8 +48,8 @@ from enercoop_core.timeclasses import (BASE, FOUR_CLASSES, HC, HCB, HCH, HP, HP_
 HERE = os.path.dirname(os.path.abspath(__file__))
 FLOWS_DIR = os.path.join(HERE, "flows")
 SUPPLY_DEMO = os.path.join(HERE, "enercoop_supply_demo.xml")
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
-CORE_DEMO = os.path.join(REPO, "enercoop_core", "billing", "data", "demo")
+# the core's demo data, wherever the core is installed (a checkout or a wheel)
+CORE_DEMO = os.path.join(os.path.dirname(enercoop_core.__file__), "billing", "data", "demo")
 
 READING_DAYS = (dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1))
 UNKNOWN_PRM = "30001000000099"  # a PRM the cooperative does not supply: rejected at import
@@ -320,7 +321,6 @@ def network_amounts(points, use_core=True):
     (plus the planted difference), or None without the core."""
     if not use_core:
         return None
-    sys.path.insert(0, REPO)
     from enercoop_core.billing.model import Contract
     from enercoop_core.billing.network_check import expected_amount
     from enercoop_core.tariffs.rates import Rates
