@@ -7,9 +7,16 @@ curves of March 2025, 1486 half-hours with the spring change):
 - single pass: enercoop_core.balancing.portfolio.balance (one numpy kernel for all PRMs);
 - partitioned serial: balance_partitioned(..., scheduler="serial");
 - partitioned Dask: balance_partitioned(..., scheduler="threads") when Dask is importable;
+- spooled serial: the curves spooled per partition (CurveSpool) then balance_spooled, as
+  ``enercoop balance`` runs, the spooling included;
 - the proof: matching.match(...).monthly() on the single-pass matrices.
 
 Every variant's half-hourly totals are checked equal to the baseline's.
+
+Peak memory (``--rss-prms``, default 20,000 consumers): the single pass and the spooled
+partitioned run each in a fresh process (peak RSS: ``VmHWM``), against a fresh process
+that only imports and builds the grid; the curves are generated one at a time and streamed
+into the spool in the partitioned run, as ``enercoop balance`` reads its files.
 
     python benchmarks/balancing.py              # 5000 consumers, 100 producers
     python benchmarks/balancing.py --quick      # 500 consumers
@@ -18,7 +25,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -27,23 +37,100 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from enercoop_core.balancing.grid import SLOT_S, month_grid  # noqa: E402
 from enercoop_core.balancing.matching import match  # noqa: E402
-from enercoop_core.balancing.partitioned import balance_partitioned, dask_available  # noqa: E402
+from enercoop_core.balancing.partitioned import (  # noqa: E402
+    CurveSpool,
+    balance_partitioned,
+    balance_spooled,
+    dask_available,
+)
 from enercoop_core.balancing.portfolio import balance, portfolio_matrices  # noqa: E402
 from enercoop_core.flows import Curve  # noqa: E402
 
 
-def make_curves(count, grid, direction, seed, peak_w):
+def iter_curves(count, grid, direction, seed, peak_w):
     rng = np.random.RandomState(seed)
-    curves = []
     for n in range(count):
         values = rng.randint(0, peak_w, grid.size).astype(np.float64)
-        curves.append(Curve(flow="BENCH", version=None, key=str(n),
-                            source={"file": None, "member": None},
-                            prm="%d%013d" % (1 if direction == "withdrawal" else 9, n),
-                            direction=direction, step_minutes=30, dates=[],
-                            instants=grid.ends.copy(), values_w=values,
-                            quality=np.zeros(grid.size, dtype=np.int8)))
-    return curves
+        yield Curve(flow="BENCH", version=None, key=str(n),
+                    source={"file": None, "member": None},
+                    prm="%d%013d" % (1 if direction == "withdrawal" else 9, n),
+                    direction=direction, step_minutes=30, dates=[],
+                    instants=grid.ends.copy(), values_w=values,
+                    quality=np.zeros(grid.size, dtype=np.int8))
+
+
+def make_curves(count, grid, direction, seed, peak_w):
+    return list(iter_curves(count, grid, direction, seed, peak_w))
+
+
+def spooled(consumers, producers, grid, partitions):
+    """Spool the curves (iterables), then balance them partition by partition."""
+    with CurveSpool(partitions) as spool:
+        for curve in consumers:
+            spool.add(curve)
+        for curve in producers:
+            spool.add(curve, production=True)
+        return balance_spooled(spool, grid)
+
+
+def rss_child(mode, prms, producers_n, partitions) -> int:
+    """One fresh-process measure: prints the peak RSS (MB) and the consumption total."""
+    grid = month_grid("2025-03")
+    total = 0.0
+    if mode == "single":
+        result = balance(make_curves(prms, grid, "withdrawal", 1, 6000),
+                         make_curves(producers_n, grid, "injection", 2, 250000), grid)
+        total = float(result.consumption_wh.sum())
+    elif mode == "spooled":
+        result = spooled(iter_curves(prms, grid, "withdrawal", 1, 6000),
+                         iter_curves(producers_n, grid, "injection", 2, 250000), grid,
+                         partitions)
+        total = float(result.consumption_wh.sum())
+    print("%.1f %r" % (peak_rss_mb(), total))
+    return 0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS in MB: VmHWM on Linux (ru_maxrss survives fork and exec, so
+    it would start at the parent's size), else ru_maxrss."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
+    scale = 1.0 if sys.platform == "darwin" else 1024.0  # bytes on macOS, KB elsewhere
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale / 1024.0
+
+
+def peak_rss(prms, partitions) -> None:
+    """Peak RSS of the single pass against the spooled run, each in a fresh process."""
+    producers_n = max(1, prms // 50)
+    points = (prms + producers_n) * month_grid("2025-03").size
+    figures = {}
+    for mode in ("imports", "single", "spooled"):
+        began = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, os.path.abspath(__file__), "--rss-child", mode, "--prms",
+             str(prms), "--producers", str(producers_n), "--partitions", str(partitions)],
+            check=True, stdout=subprocess.PIPE, text=True,
+            env=dict(os.environ, TMPDIR=tempfile.gettempdir())).stdout.split()
+        figures[mode] = (float(out[0]), float(out[1]), time.perf_counter() - began)
+    base = figures["imports"][0]
+    print("")
+    print("peak RSS, fresh processes, %s consumers + %d producers (%s points; curves %.0f MB, "
+          "one (PRMs x half-hours) float64 matrix %.0f MB):" % (
+              format(prms, ","), producers_n, format(points, ","), points * 17 / 1e6,
+              points * 8 / 1e6))
+    print("  imports and grid only            %7.0f MB" % base)
+    for mode, label in (("single", "single pass (all curves loaded)"),
+                        ("spooled", "spooled x%d serial" % partitions)):
+        peak, _total, seconds = figures[mode]
+        print("  %-32s %7.0f MB  (+%.0f MB over imports; %.1f s with start-up)" % (
+            label, peak, peak - base, seconds))
+    print("  same consumption total: %s" % (
+        "yes" if figures["single"][1] == figures["spooled"][1] else "NO"))
 
 
 def naive(consumers, producers, grid):
@@ -82,9 +169,24 @@ def main(argv=None) -> int:
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the fast variants")
     parser.add_argument("--quick", action="store_true", help="500 consumers")
+    parser.add_argument("--rss-prms", type=int, default=20000,
+                        help="consumers of the peak-memory comparison (0: skip it)")
+    parser.add_argument("--rss-partitions", type=int, default=16)
+    parser.add_argument("--rss-child", choices=("imports", "single", "spooled"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rss_child:
+        return rss_child(args.rss_child, args.prms, args.producers or 1, args.partitions)
     if args.quick:
         args.prms = 500
+    compare(args)  # its curves are freed on return
+    if args.rss_prms:
+        peak_rss(args.rss_prms, args.rss_partitions)
+    return 0
+
+
+def compare(args) -> None:
+    """Time every variant on the same in-memory curves; check their totals equal."""
     producers_n = args.producers or max(1, args.prms // 50)
     grid = month_grid("2025-03")
     consumers = make_curves(args.prms, grid, "withdrawal", 1, 6000)
@@ -105,6 +207,9 @@ def main(argv=None) -> int:
                       lambda: balance_partitioned(consumers, producers, grid,
                                                   partitions=args.partitions,
                                                   scheduler="serial"), args.repeat))
+    rows.append(timed("spooled x%d serial (with spooling)" % args.partitions,
+                      lambda: spooled(consumers, producers, grid, args.partitions),
+                      args.repeat))
     if dask_available():
         rows.append(timed("partitioned x%d dask threads" % args.partitions,
                           lambda: balance_partitioned(consumers, producers, grid,
@@ -132,7 +237,6 @@ def main(argv=None) -> int:
     print("single-pass matrices: %.0f MB; per partition about %.0f MB" % (
         (matrices.consumption.nbytes + matrices.production.nbytes) / 1e6,
         (matrices.consumption.nbytes + matrices.production.nbytes) / 1e6 / args.partitions))
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 #            PostgreSQL, with Odoo's own test runner (--test-enable)
 #   e2e      browser smoke test: Odoo served on a free loopback port, Playwright driving
 #            Debian's chromium through every menu of the addons (tests/e2e)
+#   lint     ruff over the whole tree (rules in pyproject.toml)
 #   docs     the API documentation of enercoop_core built by Sphinx, warnings as errors;
 #            the addons' README.rst as their readme/ fragments give them
 #   wheels   the addons' wheels (scripts/build_wheels.sh) in a fresh venv over the Odoo
@@ -21,18 +22,18 @@ set -uo pipefail
 REPO=$ENERCOOP_REPO
 cd "$REPO"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 layers=()
 for arg in "$@"; do
   case "$arg" in
     core) layers+=(core311 core37) ;;
-    core311|core37|ldap|odoo|e2e|docs|wheels) layers+=("$arg") ;;
+    core311|core37|lint|ldap|odoo|e2e|docs|wheels) layers+=("$arg") ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; echo "unknown layer: $arg" >&2; exit 2 ;;
   esac
 done
-[ ${#layers[@]} -gt 0 ] || layers=(core311 core37 docs ldap odoo e2e wheels)
+[ ${#layers[@]} -gt 0 ] || layers=(lint core311 core37 docs ldap odoo e2e wheels)
 
 mkdir -p "$ARTIFACTS/logs" "$ARTIFACTS/junit"
 T0=$(date +%s)
@@ -197,6 +198,17 @@ layer_e2e() {
   ENERCOOP_E2E_DB=$db ENERCOOP_E2E_REQUIRED=1 ENERCOOP_E2E_PIDFILE=$E2E_PIDFILE \
     ENERCOOP_ODOO_LOG=$ARTIFACTS/logs/e2e-odoo.log \
     pytest_layer e2e "$VENV/bin/python" tests/e2e -q
+}
+
+layer_lint() {
+  local logfile=$ARTIFACTS/logs/lint.log
+  echo "== [lint] ruff check (rules in pyproject.toml)"
+  if run "$VENV/bin/ruff" check --no-cache "$REPO" >"$logfile" 2>&1; then
+    record lint ok 0 0 "ruff: no finding"
+  else
+    tail -n 20 "$logfile"
+    record lint FAIL 0 "$(grep -cE '^[^ ].*:[0-9]+:[0-9]+: ' "$logfile")" "ruff findings (log: $logfile)"
+  fi
 }
 
 layer_docs() {

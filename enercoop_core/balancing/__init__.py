@@ -13,7 +13,9 @@ Modules, each one concept::
                  monthly producer x consumer tables, conservation check)
     forecast     same_weekday_average(...), persistence(...), mae(...)
     partitioned  balance_partitioned(..., partitions=8, scheduler="auto"): the same kernels
-                 per group of PRMs, on Dask when importable
+                 per group of PRMs, on Dask when importable; CurveSpool, balance_spooled,
+                 match_spooled: curves spooled per partition and loaded one partition at
+                 a time (memory ~ 1 / partitions of the curves), serial or on Dask
     plot         plot_balance(balance, "out.png", lang="fr"): needs matplotlib
     io           read_curves(paths), read_profiled(path), read_producers(path)
     cli          ``enercoop balance``

@@ -9,6 +9,11 @@ import textwrap
 
 from enercoop_core.errors import InputError
 
+#: Default --partitions: a month of 100,000 PRMs (2.5 GB of curves) in ~160 MB slices.
+DEFAULT_PARTITIONS = 16
+#: Seconds to wait for a --scheduler address to answer.
+CONNECT_TIMEOUT_S = 30
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -49,6 +54,14 @@ def register(subparsers) -> None:
                         help="write the proof: producer x consumer x month allocation (Wh)")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
                         help="text summary, JSON summary and proof, or half-hourly CSV")
+    parser.add_argument("--partitions", type=int, default=DEFAULT_PARTITIONS, metavar="N",
+                        help="groups of PRMs whose curves are loaded one group at a time "
+                             "(memory ~ 1/N of the curves; default %d)" % DEFAULT_PARTITIONS)
+    parser.add_argument("--scheduler", metavar="ADDR",
+                        help="run the partitions on a Dask cluster: its scheduler address "
+                             "(tcp://host:8786), or 'local' for a cluster of local processes "
+                             "(needs enercoop-core[dask]; workers must see TMPDIR); default: "
+                             "one after the other in this process")
     parser.set_defaults(handler=run)
 
 
@@ -58,19 +71,19 @@ def _wrap(text: str) -> str:
 
 def run(args) -> int:
     from enercoop_core.balancing.grid import local_label, month_grid
-    from enercoop_core.balancing.matching import match
-    from enercoop_core.balancing.portfolio import (
-        portfolio_matrices,
-        reduce_matrices,
-        summarize,
-    )
+    from enercoop_core.balancing.partitioned import CurveSpool, balance_spooled, match_spooled
+    from enercoop_core.balancing.portfolio import summarize
 
     grid = month_grid(args.period)
-    consumers, producers, profiled, coefficients, problems = _read_inputs(args)
-    matrices = portfolio_matrices(consumers, producers, grid, profiled, coefficients)
-    result = reduce_matrices(matrices)
+    if args.partitions < 1:
+        raise InputError("--partitions must be >= 1", field="--partitions")
+    profiled, coefficients = _read_profiled(args)
+    with _Scheduler(args.scheduler) as scheduler, CurveSpool(args.partitions) as spool:
+        problems = _spool_curves(args, spool)
+        result = balance_spooled(spool, grid, profiled, coefficients, scheduler)
+        matching = match_spooled(spool, grid, result, _producer_contracts(args), profiled,
+                                 coefficients)
     summary = summarize(result)
-    matching = match(matrices, _producer_contracts(args))
     problems += matching.check()
     for prm, slots in sorted(result.incomplete.items()):
         problems.append("PRM %s: %d half-hour(s) without a full measure" % (prm, slots))
@@ -91,26 +104,68 @@ def run(args) -> int:
     return 1 if problems else 0
 
 
-def _read_inputs(args):
-    """(consumers' curves, producers' curves, profiled consumers, their coefficients or
-    None, problems) from the command's files."""
-    from enercoop_core.balancing.io import read_curves, read_profiled
+class _Scheduler:
+    """``--scheduler``: None -> "serial"; "local" -> a LocalCluster of processes; else the
+    address of a Dask scheduler. Closes what it opened."""
 
-    curves, problems = read_curves(args.curves)
-    production, more = read_curves(args.production) if args.production else ([], [])
-    problems += more
-    consumers = [c for c in curves if c.direction != "injection"]
-    producers = [c for c in curves if c.direction == "injection"] + production
-    profiled, coefficients = [], None
-    if args.profiled:
-        if not args.profiles:
-            raise InputError("--profiled needs --profiles (the coefficient file)",
-                             field="--profiles")
-        from enercoop_core.billing.profiles import ProfileCoefficients
-        profiled = read_profiled(args.profiled)
-        coefficients = ProfileCoefficients.from_csv(
-            args.profiles, sub_profiles={p.sub_profile for p in profiled})
-    return consumers, producers, profiled, coefficients, problems
+    def __init__(self, address):
+        self.address, self.opened = address, []
+
+    def __enter__(self):
+        if not self.address:
+            return "serial"
+        try:
+            from dask import distributed
+        except ImportError as exc:
+            raise InputError("--scheduler needs Dask: pip install 'enercoop-core[dask]' "
+                             "(Python >= 3.9)", field="--scheduler") from exc
+        try:
+            if self.address == "local":
+                cluster = distributed.LocalCluster(processes=True, threads_per_worker=1,
+                                                   dashboard_address=None)
+                self.opened.append(cluster)
+                client = distributed.Client(cluster)
+            else:
+                client = distributed.Client(self.address, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, ValueError, TypeError) as exc:
+            self.__exit__()
+            raise InputError("cannot reach the Dask scheduler %r: %s" % (self.address, exc),
+                             field="--scheduler") from exc
+        self.opened.insert(0, client)
+        return client
+
+    def __exit__(self, *exc_info):
+        for opened in self.opened:
+            opened.close()
+        self.opened = []
+
+
+def _spool_curves(args, spool):
+    """Stream the command's curves into ``spool``; returns the problems met."""
+    from enercoop_core.balancing.io import iter_curves
+
+    problems = []  # type: list
+    for curve in iter_curves(args.curves, problems):
+        spool.add(curve, production=curve.direction == "injection")
+    for curve in iter_curves(args.production, problems):
+        spool.add(curve, production=True)
+    return problems
+
+
+def _read_profiled(args):
+    """(profiled consumers, their coefficients or None) from --profiled and --profiles."""
+    from enercoop_core.balancing.io import read_profiled
+
+    if not args.profiled:
+        return [], None
+    if not args.profiles:
+        raise InputError("--profiled needs --profiles (the coefficient file)",
+                         field="--profiles")
+    from enercoop_core.billing.profiles import ProfileCoefficients
+    profiled = read_profiled(args.profiled)
+    coefficients = ProfileCoefficients.from_csv(
+        args.profiles, sub_profiles={p.sub_profile for p in profiled})
+    return profiled, coefficients
 
 
 def _producer_contracts(args):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import List, Tuple
+from typing import Iterator, List, Tuple
 
 import numpy as np
 
@@ -87,14 +87,15 @@ def read_curve_csv(path) -> List[Curve]:
     return curves
 
 
-def read_curves(paths) -> Tuple[List[Curve], List[str]]:
-    """Curves of CSV files and flow files; returns (curves, problems: rejections and records
-    that are not curves, as text)."""
+def iter_curves(paths, problems: List[str]) -> Iterator[Curve]:
+    """Curves of CSV files and flow files, one at a time (what :func:`read_curves` returns,
+    as a stream): holds at most one CSV file's curves, or one flow record, at once.
+    Rejections and records that are not curves are appended to ``problems`` as text."""
     from enercoop_core.flows import parse
-    curves, problems, flow_paths = [], [], []  # type: ignore
+    flow_paths = []
     for given in paths:
         if str(given).lower().endswith(".csv"):
-            curves.extend(read_curve_csv(given))
+            yield from read_curve_csv(given)
         else:
             flow_paths.append(str(given))
     if flow_paths:
@@ -102,13 +103,20 @@ def read_curves(paths) -> Tuple[List[Curve], List[str]]:
         skipped = 0
         for record in run:
             if isinstance(record, Curve):
-                curves.append(record)
+                yield record
             else:
                 skipped += 1
         for rejection in run.rejected:
             problems.append("rejected: %s" % (rejection,))
         if skipped:
             problems.append("%d record(s) that are not load curves ignored" % skipped)
+
+
+def read_curves(paths) -> Tuple[List[Curve], List[str]]:
+    """Curves of CSV files and flow files; returns (curves, problems: rejections and records
+    that are not curves, as text)."""
+    problems = []  # type: List[str]
+    curves = list(iter_curves(paths, problems))
     return curves, problems
 
 

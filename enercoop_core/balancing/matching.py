@@ -49,12 +49,18 @@ class Producer:
 class Matching:
     """The allocation of a portfolio's production to its supply (see module docstring)."""
 
-    def __init__(self, matrices: Matrices, producers: Optional[Dict[str, Producer]] = None):
+    def __init__(self, matrices: Matrices, producers: Optional[Dict[str, Producer]] = None,
+                 totals=None):
+        """``totals``: ``(produced, consumed)`` Wh per half-hour of the whole portfolio when
+        ``matrices`` hold only some of its consumers (one partition); default: their sums."""
         self.matrices = matrices
         self.producers = dict(producers or {})
         prod, cons = matrices.production, matrices.consumption
-        self.produced = prod.sum(axis=0) if prod.shape[0] else np.zeros(matrices.grid.size)
-        self.consumed = cons.sum(axis=0) if cons.shape[0] else np.zeros(matrices.grid.size)
+        if totals is not None:
+            self.produced, self.consumed = (np.asarray(t, dtype=np.float64) for t in totals)
+        else:
+            self.produced = prod.sum(axis=0) if prod.shape[0] else np.zeros(matrices.grid.size)
+            self.consumed = cons.sum(axis=0) if cons.shape[0] else np.zeros(matrices.grid.size)
         self.matched = np.minimum(self.produced, self.consumed)
         both = (self.produced > 0) & (self.consumed > 0)
         #: Per half-hour share of the production allocated, ``M / P`` (<= 1), and share of

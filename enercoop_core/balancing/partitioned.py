@@ -12,19 +12,41 @@ Schedulers: ``"serial"`` (a plain loop); ``"threads"``, ``"processes"``, ``"sync
 local schedulers through ``dask.delayed``); a ``dask.distributed.Client`` (its cluster);
 ``"auto"`` = ``"threads"`` when Dask is importable (extra ``dask``, Python >= 3.9), else
 ``"serial"``.
+
+Lazy loading (:class:`CurveSpool`, :func:`balance_spooled`, :func:`match_spooled`, what
+``enercoop balance`` uses): curves are read as a stream and each one is appended, as it
+comes, to its partition's temporary file (a pickle stream; partition = CRC-32 of the PRM
+modulo ``partitions``, so a PRM's curves always meet in one partition). Each partition's
+kernel then reads back its own file only. Memory at any time: one input file's curves
+while spooling (a CSV file; one record of a flow file), then one partition's curves
+(about 17 B a point: int64 instant, float64 W, int8 quality) plus the kernel's two float64
+``(PRMs of the partition x half-hours)`` matrices (16 B a PRM and half-hour): roughly
+``1 / partitions`` of the single pass. The proof (:func:`match_spooled`) also holds every
+producer's ``(producers x half-hours)`` float64 matrix (producers are few). The spool files
+live in a temporary directory (``TMPDIR``): workers of a Dask cluster must see it (same
+machine, or a shared filesystem).
 """
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+import os
+import pickle
+import shutil
+import tempfile
+import zlib
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
 from enercoop_core.balancing.grid import Grid
+from enercoop_core.balancing.matching import Matching
 from enercoop_core.balancing.portfolio import (
     Balance,
+    Matrices,
     ProfiledConsumer,
     balance,
     combine,
+    portfolio_matrices,
+    stack_curves,
 )
 from enercoop_core.errors import InputError
 
@@ -88,26 +110,168 @@ def balance_partitioned(consumers: Sequence, producers: Sequence, grid: Grid,
     for kind, items in enumerate((consumers, producers, profiled)):
         for item in items:
             jobs[where[item.prm]][kind].append(item)
+    scheduler = _check_scheduler(scheduler)
+    if scheduler == "serial":
+        parts = [_partial(c, p, grid, f, coefficients) for c, p, f in jobs]
+    else:
+        parts = _run_dask(_run_job, [(_Job(c, p, f), grid, coefficients) for c, p, f in jobs],
+                          scheduler)
+    return combine(parts)
+
+
+def _check_scheduler(scheduler):
+    """The scheduler to use: ``"auto"`` resolved; unknown names refused."""
     if isinstance(scheduler, str) and scheduler not in SCHEDULERS:
         raise InputError("scheduler must be one of %s" % ", ".join(SCHEDULERS),
                          field="scheduler")
     if scheduler == "auto":
-        scheduler = "threads" if dask_available() else "serial"
-    if scheduler == "serial":
-        parts = [_partial(c, p, grid, f, coefficients) for c, p, f in jobs]
-    else:
-        parts = _run_dask(jobs, grid, coefficients, scheduler)
-    return combine(parts)
+        return "threads" if dask_available() else "serial"
+    return scheduler
 
 
-def _run_dask(jobs, grid, coefficients, scheduler) -> List[Balance]:
+def _run_dask(function, arguments, scheduler) -> List[Balance]:
+    """``[function(*args) for args in arguments]`` as Dask tasks on ``scheduler``."""
     try:
         import dask
     except ImportError as exc:
         raise InputError("the %r scheduler needs Dask (pip install 'enercoop-core[dask]', "
                          "Python >= 3.9)" % (scheduler,), field="scheduler") from exc
-    task = dask.delayed(_run_job)
-    tasks = [task(_Job(c, p, f), grid, coefficients) for c, p, f in jobs]
+    task = dask.delayed(function)
+    tasks = [task(*args) for args in arguments]
     if not isinstance(scheduler, str):  # a dask.distributed Client
         return list(scheduler.gather(scheduler.compute(tasks)))
     return list(dask.compute(*tasks, scheduler=scheduler))
+
+
+def partition_of(prm: str, partitions: int) -> int:
+    """Partition (0 .. partitions - 1) of a PRM: CRC-32 of its UTF-8 text, modulo."""
+    return zlib.crc32(prm.encode("utf-8")) % partitions
+
+
+class CurveSpool:
+    """Curves spooled to one temporary file per partition (see module docstring).
+
+    Use as a context manager (the directory is removed on exit); :meth:`add` every curve,
+    then :meth:`close` before reading back (:func:`load_spooled`)."""
+
+    def __init__(self, partitions: int, directory=None):
+        if partitions < 1:
+            raise InputError("partitions must be >= 1", field="partitions")
+        self.partitions = partitions
+        self.directory = tempfile.mkdtemp(prefix="enercoop-balance-", dir=directory)
+        self.paths = [os.path.join(self.directory, "partition-%05d.pickle" % number)
+                      for number in range(partitions)]
+        self.curves = [0] * partitions
+        self._handles = None  # opened on the first add: one open file per partition
+
+    def add(self, curve, production: bool = False) -> None:
+        """Append ``curve`` to its PRM's partition (``production``: a producer's curve)."""
+        if self._handles is None:
+            self._handles = [open(path, "wb") for path in self.paths]
+        number = partition_of(curve.prm, self.partitions)
+        pickle.dump((bool(production), curve), self._handles[number],
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        self.curves[number] += 1
+
+    def close(self) -> None:
+        for handle in self._handles or ():
+            handle.close()
+        self._handles = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def load_spooled(path: str) -> Tuple[list, list]:
+    """(consumers' curves, producers' curves) of one partition's spool file."""
+    consumers, producers = [], []  # type: Tuple[list, list]
+    if not os.path.exists(path):  # nothing was ever added
+        return consumers, producers
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                production, curve = pickle.load(handle)
+            except EOFError:
+                break
+            (producers if production else consumers).append(curve)
+    return consumers, producers
+
+
+def _profiled_by_partition(profiled, partitions: int) -> List[list]:
+    groups = [[] for _ in range(partitions)]  # type: List[list]
+    for consumer in profiled:
+        groups[partition_of(consumer.prm, partitions)].append(consumer)
+    return groups
+
+
+def _spooled_partial(path: str, grid, profiled, coefficients) -> Balance:
+    """One partition's balance; its curves are read here (in the worker), then dropped."""
+    consumers, producers = load_spooled(path)
+    return balance(consumers, producers, grid, profiled, coefficients)
+
+
+def balance_spooled(spool: CurveSpool, grid: Grid, profiled: Sequence[ProfiledConsumer] = (),
+                    coefficients=None, scheduler="serial") -> Balance:
+    """The balance of a :class:`CurveSpool`'s curves partition by partition (each kernel
+    loads only its partition's curves); the same floats as :func:`balance` when each
+    partial sum is exact (whole W), and the same up to rounding otherwise."""
+    spool.close()
+    scheduler = _check_scheduler(scheduler)
+    arguments = [(path, grid, group, coefficients) for path, group in
+                 zip(spool.paths, _profiled_by_partition(profiled, spool.partitions))]
+    if scheduler == "serial":
+        parts = [_spooled_partial(*args) for args in arguments]
+    else:
+        parts = _run_dask(_spooled_partial, arguments, scheduler)
+    return combine(parts)
+
+
+class SpooledMatching:
+    """The proof gathered partition by partition: :meth:`rows` (``"month"`` only),
+    :meth:`consumer_coverage` and :meth:`check`, as on a
+    :class:`~enercoop_core.balancing.matching.Matching`."""
+
+    def __init__(self, rows, coverage, problems):
+        self._rows, self._coverage, self._problems = rows, coverage, problems
+
+    def rows(self, period: str = "month"):
+        if period != "month":
+            raise ValueError("a spooled proof has monthly rows only")
+        return iter(self._rows)
+
+    def consumer_coverage(self):
+        return dict(self._coverage)
+
+    def check(self):
+        return list(self._problems)
+
+
+def match_spooled(spool: CurveSpool, grid: Grid, result: Balance, producers=(),
+                  profiled: Sequence[ProfiledConsumer] = (), coefficients=None
+                  ) -> SpooledMatching:
+    """The proof (:func:`~enercoop_core.balancing.matching.match`) of a spooled portfolio:
+    every producer's matrix against one partition of consumers at a time, shared out by the
+    portfolio's half-hourly totals of ``result``. Rows sorted by (period, producer PRM,
+    consumer PRM); problems without repeats."""
+    spool.close()
+    production = [c for path in spool.paths for c in load_spooled(path)[1]]
+    producer_prms, production_wh, _ = stack_curves(production, grid)
+    del production
+    named = {producer.prm: producer for producer in producers}
+    totals = (result.production_wh, result.consumption_wh)
+    rows, coverage, problems = [], {}, []  # type: Tuple[list, dict, list]
+    for path, group in zip(spool.paths, _profiled_by_partition(profiled, spool.partitions)):
+        consumers = load_spooled(path)[0]
+        part = portfolio_matrices(consumers, (), grid, group, coefficients)
+        del consumers
+        matching = Matching(Matrices(grid, part.consumer_prms, part.consumption,
+                                     producer_prms, production_wh), named, totals=totals)
+        rows.extend(matching.rows("month"))
+        coverage.update(matching.consumer_coverage())
+        problems.extend(p for p in matching.check() if p not in problems)
+    rows.sort(key=lambda row: (row["period"], row["producer_prm"], row["consumer_prm"]))
+    return SpooledMatching(rows, coverage, problems)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sys
 
 import pytest
 
@@ -126,3 +127,74 @@ def test_help_has_an_example(capsys):
     with pytest.raises(SystemExit):
         main(["balance", "--help"])
     assert "example:" in capsys.readouterr().out
+
+
+def run_json(files, capsys, *more):
+    code = main(["balance", "--curves", files["curves"], "--production", files["production"],
+                 "--producers", files["producers"], "--period", "2025-03", "--format", "json"]
+                + list(more))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return json.loads(out.out)
+
+
+def test_partitions_give_the_same_report(files, capsys):
+    one = run_json(files, capsys, "--partitions", "1")
+    assert run_json(files, capsys, "--partitions", "7") == one
+    assert run_json(files, capsys) == one  # the default
+    assert one["summary"]["consumption_wh"] == 600 * 1486
+
+
+def test_bad_partitions_exit_2(files, capsys):
+    assert main(["balance", "--curves", files["curves"], "--period", "2025-03",
+                 "--partitions", "0"]) == 2
+    assert "--partitions" in capsys.readouterr().err
+
+
+def test_scheduler_without_dask_names_the_extra(files, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask", None)  # import dask -> ImportError
+    assert main(["balance", "--curves", files["curves"], "--period", "2025-03",
+                 "--scheduler", "local"]) == 2
+    assert "enercoop-core[dask]" in capsys.readouterr().err
+
+
+def test_scheduler_local_cluster_gives_the_same_report(files, capsys):
+    pytest.importorskip("distributed")
+    serial = run_json(files, capsys, "--partitions", "3")
+    assert run_json(files, capsys, "--partitions", "3", "--scheduler", "local") == serial
+
+
+@pytest.mark.parametrize("address", ["nonsense://x", "tcp://127.0.0.1:9"])
+def test_unreachable_scheduler_exits_2(files, capsys, monkeypatch, address):
+    pytest.importorskip("distributed")
+    from enercoop_core.balancing import cli
+    monkeypatch.setattr(cli, "CONNECT_TIMEOUT_S", 1)
+    assert main(["balance", "--curves", files["curves"], "--period", "2025-03",
+                 "--scheduler", address]) == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+def test_partitioned_command_equals_the_single_pass_engine(tmp_path, capsys):
+    import numpy as np
+
+    from enercoop_core.balancing.io import read_curves
+    from enercoop_core.balancing.portfolio import balance
+
+    rng = np.random.RandomState(7)
+    path = tmp_path / "many.csv"
+    with open(str(path), "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["prm", "direction", "instant", "value_w"])
+        for n in range(12):
+            direction = "injection" if n % 4 == 0 else "withdrawal"
+            for end, watts in zip(MARCH.ends.tolist()[::3], rng.randint(0, 5000, 1486)):
+                writer.writerow(["%014d" % n, direction, local_label(end), watts])
+    curves, _ = read_curves([str(path)])
+    single = balance([c for c in curves if c.direction == "withdrawal"],
+                     [c for c in curves if c.direction == "injection"], MARCH)
+    assert main(["balance", "--curves", str(path), "--period", "2025-03", "--format", "csv",
+                 "--partitions", "5"]) == 1  # every third half-hour only: incomplete
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))[1:]
+    assert [float(r[1]) for r in rows] == single.consumption_wh.round(3).tolist()
+    assert [float(r[2]) for r in rows] == single.production_wh.round(3).tolist()
+    assert sum(float(r[2]) for r in rows) > 0

@@ -1,17 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 
 import numpy as np
 import pytest
 
 from enercoop_core.balancing.grid import day_grid
+from enercoop_core.balancing.matching import match
 from enercoop_core.balancing.partitioned import (
+    CurveSpool,
     balance_partitioned,
+    balance_spooled,
     dask_available,
+    match_spooled,
     split_prms,
 )
-from enercoop_core.balancing.portfolio import ProfiledConsumer, balance, summarize
+from enercoop_core.balancing.portfolio import (
+    ProfiledConsumer,
+    balance,
+    portfolio_matrices,
+    summarize,
+)
 from enercoop_core.billing.profiles import ProfileCoefficients
 from enercoop_core.errors import InputError
 
@@ -111,3 +122,107 @@ def test_dask_distributed_client_equals_the_serial_loop():
                             dashboard_address=None) as client:
         same(balance_partitioned(consumers, producers, GRID, partitions=3, scheduler=client),
              serial)
+
+
+# Lazy loading: curves spooled per partition, each kernel reading back its own file only.
+
+def spooled(consumers, producers, partitions, tmp_path):
+    spool = CurveSpool(partitions, directory=str(tmp_path))
+    for item in consumers:
+        spool.add(item)
+    for item in producers:
+        spool.add(item, production=True)
+    spool.close()
+    return spool
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 16])
+def test_spooled_partitions_equal_the_single_pass(partitions, tmp_path):
+    consumers, producers = portfolio()
+    with spooled(consumers, producers, partitions, tmp_path) as spool:
+        assert sum(spool.curves) == len(consumers) + len(producers)
+        result = balance_spooled(spool, GRID)
+    same(result, balance(consumers, producers, GRID))
+    assert not list(tmp_path.iterdir())  # the spool directory is removed on exit
+
+
+def test_spooled_profiled_consumers_and_proof(tmp_path):
+    path = coefficients_csv(tmp_path / "c.csv", "RES1_BASE", dt.date(2025, 10, 25),
+                            dt.date(2025, 10, 28), lambda local: 1.0 + local.hour / 10.0)
+    coefficients = ProfileCoefficients.from_csv(path)
+    consumers, producers = portfolio(consumers=9)
+    profiled = [ProfiledConsumer("5%013d" % n, "RES1_BASE", 100.0 + n, "monthly")
+                for n in range(6)]
+    single = balance(consumers, producers, GRID, profiled, coefficients)
+    proof = match(portfolio_matrices(consumers, producers, GRID, profiled, coefficients))
+    with spooled(consumers, producers, 4, tmp_path) as spool:
+        result = balance_spooled(spool, GRID, profiled, coefficients)
+        lazy_proof = match_spooled(spool, GRID, result, (), profiled, coefficients)
+    assert np.allclose(result.consumption_wh, single.consumption_wh, rtol=1e-13, atol=0)
+    assert result.production_wh.tolist() == single.production_wh.tolist()
+    assert result.consumer_wh == pytest.approx(single.consumer_wh, rel=1e-13)
+    expected = {(r["producer_prm"], r["consumer_prm"]): r["allocated_wh"]
+                for r in proof.rows("month")}
+    got = {(r["producer_prm"], r["consumer_prm"]): r["allocated_wh"]
+           for r in lazy_proof.rows("month")}
+    assert got.keys() == expected.keys() and len(got) == 5 * 15
+    assert all(abs(got[key] - expected[key]) <= 1 for key in got)  # floors of equal sums
+    coverage = lazy_proof.consumer_coverage()
+    assert coverage.keys() == proof.consumer_coverage().keys()
+    assert lazy_proof.check() == []
+
+
+def test_spool_keeps_a_prm_in_one_partition_and_its_clashes(tmp_path):
+    consumers, _ = portfolio(consumers=3)
+    again = curve(consumers[0].prm, GRID.ends[:2], [1.0, 2.0])  # overlaps its first curve
+    with spooled(consumers + [again], [], 5, tmp_path) as spool:
+        with pytest.raises(InputError, match="same half-hour"):
+            balance_spooled(spool, GRID)
+
+
+def test_spooled_loader_holds_one_partition_at_a_time(monkeypatch, tmp_path):
+    """Counting hook on load_spooled: every curve it returns is counted until freed."""
+    from enercoop_core.balancing import partitioned
+
+    alive, peak, real = [0], [0], partitioned.load_spooled
+
+    def freed():
+        alive[0] -= 1
+
+    def counting(path):
+        gc.collect()
+        loaded = real(path)
+        for item in loaded[0] + loaded[1]:
+            alive[0] += 1
+            weakref.finalize(item, freed)
+        peak[0] = max(peak[0], alive[0])
+        return loaded
+
+    monkeypatch.setattr(partitioned, "load_spooled", counting)
+    consumers, producers = portfolio(consumers=40, producers=4)
+    with spooled(consumers, producers, 8, tmp_path) as spool:
+        largest = max(spool.curves)
+        result = balance_spooled(spool, GRID)
+        assert 0 < peak[0] <= largest < len(consumers) // 4
+        peak[0] = 0
+        match_spooled(spool, GRID, result)
+        assert 0 < peak[0] <= largest + len(producers)
+    gc.collect()
+    assert alive[0] == 0
+
+
+@needs_dask
+def test_local_cluster_of_processes_equals_serial_and_single_pass(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    consumers, producers = portfolio(consumers=20)
+    single = balance(consumers, producers, GRID)
+    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        with spooled(consumers, producers, 6, tmp_path) as spool:
+            serial = balance_spooled(spool, GRID, scheduler="serial")
+            on_cluster = balance_spooled(spool, GRID, scheduler=client)
+        in_memory = balance_partitioned(consumers, producers, GRID, partitions=4,
+                                        scheduler=client)
+    for result in (serial, on_cluster, in_memory):
+        same(result, single)
