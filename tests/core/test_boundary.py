@@ -48,6 +48,8 @@ PUBLIC_MODULES = frozenset("enercoop_core" + ("." + m if m else "") for m in (
     "directory.sync",
     "balancing", "balancing.forecast", "balancing.grid", "balancing.matching",
     "balancing.partitioned", "balancing.portfolio",
+    "payments", "payments.collection", "payments.dunning", "payments.mandates",
+    "payments.returns", "payments.target2", "payments.terms",
 ))
 #: Module attributes any module has, which an adapter may read (``enercoop_core.__file__``).
 DUNDERS = frozenset(("__file__", "__version__", "__name__", "__doc__"))

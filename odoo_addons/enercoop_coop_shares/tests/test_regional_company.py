@@ -46,6 +46,8 @@ class TestRegionalCompany(SharesCase):
     def test_a_regional_cooperatives_colleges_read_in_french(self):
         # the addon's French names reach the copies made for other companies, at company
         # creation and, for companies already there, at install (post_init_hook)
+        if not self.env["res.lang"].search([("code", "=", "fr_FR")]):
+            self.skipTest("French is not loaded in this database")
         region = self.env["res.company"].create({"name": "Enercoop Test Région Traduite"})
         french = self.env["enercoop.college"].with_context(lang="fr_FR")
         main = french.search([("company_id", "=", self.company.id)])
