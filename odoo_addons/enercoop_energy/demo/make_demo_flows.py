@@ -338,15 +338,19 @@ def network_amounts(points, use_core=True):
     return amounts
 
 
+# the En_Tete_Flux of both F15 files of the demo delivery (detail and general data)
+F15_FLOW_HEADER = ("  <En_Tete_Flux>\n"
+                   "    <Identifiant_Flux>F15</Identifiant_Flux>\n"
+                   "    <Libelle_Flux>Donnees de facturation des PRM</Libelle_Flux>\n"
+                   "    <Version_XSD>4.0.4</Version_XSD>\n"
+                   "    <Identifiant_Emetteur>ENEDIS</Identifiant_Emetteur>\n"
+                   "    <Identifiant_Destinataire>COOPDEMO</Identifiant_Destinataire>\n"
+                   "    <Date_Creation>2025-11-05T05:00:00+01:00</Date_Creation>\n"
+                   "    <Identifiant_Contrat>GRD-F001</Identifiant_Contrat>\n  </En_Tete_Flux>\n")
+
+
 def f15(points, amounts):
-    out = [HEADER % ("F15", "4.0.4"), "<F15_Detail_Facturation>\n  <En_Tete_Flux>\n"
-           "    <Identifiant_Flux>F15</Identifiant_Flux>\n"
-           "    <Libelle_Flux>Donnees de facturation des PRM</Libelle_Flux>\n"
-           "    <Version_XSD>4.0.4</Version_XSD>\n"
-           "    <Identifiant_Emetteur>ENEDIS</Identifiant_Emetteur>\n"
-           "    <Identifiant_Destinataire>COOPDEMO</Identifiant_Destinataire>\n"
-           "    <Date_Creation>2025-11-05T05:00:00+01:00</Date_Creation>\n"
-           "    <Identifiant_Contrat>GRD-F001</Identifiant_Contrat>\n  </En_Tete_Flux>\n"
+    out = [HEADER % ("F15", "4.0.4"), "<F15_Detail_Facturation>\n" + F15_FLOW_HEADER,
            "  <Rappel_En_Tete>\n    <Num_Facture>DEMO-F15-202511</Num_Facture>\n"
            "    <Date_Facture>2025-11-05</Date_Facture>\n    <Devise>EUR</Devise>\n"
            "  </Rappel_En_Tete>\n"]
@@ -408,14 +412,7 @@ def f15_general(amounts):
                "</Ligne_Adresse_6_CodePostal><Ligne_Adresse_6_Localite>LYON"
                "</Ligne_Adresse_6_Localite>")
     party = address % "COOPERATIVE DEMO" + "<Ligne_Adresse_7>FR</Ligne_Adresse_7>"
-    return (HEADER % ("F15", "4.0.4") + "<F15_Donnees_Generales>\n  <En_Tete_Flux>\n"
-            "    <Identifiant_Flux>F15</Identifiant_Flux>\n"
-            "    <Libelle_Flux>Donnees de facturation des PRM</Libelle_Flux>\n"
-            "    <Version_XSD>4.0.4</Version_XSD>\n"
-            "    <Identifiant_Emetteur>ENEDIS</Identifiant_Emetteur>\n"
-            "    <Identifiant_Destinataire>COOPDEMO</Identifiant_Destinataire>\n"
-            "    <Date_Creation>2025-11-05T05:00:00+01:00</Date_Creation>\n"
-            "    <Identifiant_Contrat>GRD-F001</Identifiant_Contrat>\n  </En_Tete_Flux>\n"
+    return (HEADER % ("F15", "4.0.4") + "<F15_Donnees_Generales>\n" + F15_FLOW_HEADER +
             "  <En_Tete_Message>\n    <Num_Facture>DEMO-F15-202511</Num_Facture>\n"
             "    <Affectation>DEMO-AFFECTATION-01</Affectation>\n"
             "    <Date_Facture>2025-11-05</Date_Facture>\n"
