@@ -25,6 +25,12 @@ admin_passwd = $(cat "$RUN_DIR/master_password")
 http_interface = 127.0.0.1
 workers = 0
 max_cron_threads = 1
+; OCA queue_job: its job runner starts with the server (not under --stop-after-init) and runs
+; the background jobs (balancing runs, directory pushes) of every database that installs it
+server_wide_modules = base,web,queue_job
+
+[queue_job]
+channels = root:2
 EOF
 chmod 600 "$tmp"
 mv "$tmp" "$ODOO_CONF"
