@@ -1,41 +1,66 @@
 """Benchmark: the half-hourly portfolio balance of N PRMs over one month.
 
-Measured in the same run, on the same synthetic curves (whole W, 30-minute R50-like
-curves of March 2025, 1486 half-hours with the spring change):
+Synthetic R50-like curves (whole W, 30-minute steps, March 2025: 1486 half-hours with the
+spring change; consumers up to 6 kW, one producer per 50 consumers up to 250 kW). Each
+variant runs in a FRESH subprocess, which builds the curves, then times, on the same
+arrays and in that process:
 
-- baseline: a naive per-PRM, per-point Python loop (slot arithmetic on Python ints);
-- single pass: enercoop_core.balancing.portfolio.balance (one numpy kernel for all PRMs);
-- partitioned serial: balance_partitioned(..., scheduler="serial");
-- partitioned Dask: balance_partitioned(..., scheduler="threads") when Dask is importable;
-- spooled serial: the curves spooled per partition (CurveSpool) then balance_spooled, as
-  ``enercoop balance`` runs, the spooling included;
-- the proof: matching.match(...).monthly() on the single-pass matrices.
+- the baseline: a plain numpy sum of the same arrays (``total += curve.values_w`` per
+  curve, consumers and producers apart, then x 0.5 h);
+- the variant, once ("fresh": its first call in the process, page faults included), then
+  best of ``--repeat`` more calls ("warm"), and the sum again (best of as many);
+- its memory: peak RSS during its fresh call (``VmHWM``, reset through
+  ``/proc/self/clear_refs`` once the curves are built) against the curves' own bytes
+  (instants int64 + values float64 + quality int8, 17 B a point), and the peak of what it
+  allocates (``tracemalloc``, numpy's buffers included) in one more, traced, call.
 
-Every variant's half-hourly totals are checked equal to the baseline's.
+Variants: ``naive`` (the former baseline: a per-point Python loop, timed once; only up
+to 20,000 consumers unless ``--naive``), ``single`` (portfolio.balance), ``partitioned``
+(balance_partitioned serial), ``dask`` (balance_partitioned on Dask threads, when
+importable), ``spooled`` (CurveSpool + balance_spooled serial, as ``enercoop balance``
+runs, the spooling included), ``streamed`` (the same fed one curve at a time by the
+generator, never all in memory, as ``enercoop balance`` reads its files: its times include
+the generation, on both sides, and its ``/curves`` is its peak against what the curves
+would take), ``matrices`` (portfolio_matrices: the two per-PRM matrices
+of the proof) and ``proof`` (matching.match(matrices).monthly(), the matrices built
+untimed). Every variant's half-hourly totals, per-PRM totals and incomplete PRMs are
+compared with the single pass's (the sum's half-hourly totals too): "equal" means the
+same floats, bit for bit.
 
-Peak memory (``--rss-prms``, default 20,000 consumers): the single pass and the spooled
-partitioned run each in a fresh process (peak RSS: ``VmHWM``), against a fresh process
-that only imports and builds the grid; the curves are generated one at a time and streamed
-into the spool in the partitioned run, as ``enercoop balance`` reads its files.
+    python benchmarks/balancing.py                  # 20,000 consumers + 400 producers
+    python benchmarks/balancing.py --quick          # 2,000 consumers
+    nice python benchmarks/balancing.py --prms 100000 --repeat 1   # 152 M points
 
-    python benchmarks/balancing.py              # 5000 consumers, 100 producers
-    python benchmarks/balancing.py --quick      # 500 consumers
+Measured on 1 December 2026 (CPython 3.11, numpy 2.4, Dask 2026.8, 2 cores under a load
+average of 8 to 11; fresh = the first call in a fresh process, x sum within that process):
+
+- 100,000 consumers + 2,000 producers (152 M points, curves 2,577 MB), ``--repeat 1``:
+  single pass 3.1 s = 4.5x the sum fresh (4.6x warm), peak RSS 1.05x the curves (+31 MB);
+  partitioned x8 serial 5.9x (5.4x warm); Dask threads 5.3x (5.1x warm), +28 MB;
+  portfolio_matrices 26x (19x warm), 1.52x the curves. Before: the single pass was 42.7x
+  (7.4 s, 12x warm) with a 5 GB peak.
+- 20,000 consumers + 400 producers (the default; 30.3 M points, 515 MB): single pass 0.65 s
+  = 3.5x (3.2x warm), +6 MB; partitioned 4.9x; Dask threads 5.2x (3.8x warm), +4 MB;
+  spooled x8 8.3 s (disk); streamed x8 peak RSS 111 MB against 559 MB with the curves in
+  memory; naive loop 16 to 29 s (about 35x the single pass). Every engine: the same
+  floats, bit for bit.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
-import resource
 import subprocess
 import sys
-import tempfile
 import time
+import tracemalloc
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from enercoop_core.balancing.grid import SLOT_S, month_grid  # noqa: E402
+from enercoop_core.balancing.grid import SLOT_S, WH_PER_W_SLOT, month_grid  # noqa: E402
 from enercoop_core.balancing.matching import match  # noqa: E402
 from enercoop_core.balancing.partitioned import (  # noqa: E402
     CurveSpool,
@@ -43,8 +68,16 @@ from enercoop_core.balancing.partitioned import (  # noqa: E402
     balance_spooled,
     dask_available,
 )
-from enercoop_core.balancing.portfolio import balance, portfolio_matrices  # noqa: E402
+from enercoop_core.balancing.portfolio import (  # noqa: E402
+    balance,
+    portfolio_matrices,
+    reduce_matrices,
+)
 from enercoop_core.flows import Curve  # noqa: E402
+
+VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "streamed", "matrices",
+            "proof")
+NAIVE_MAX = 20000
 
 
 def iter_curves(count, grid, direction, seed, peak_w):
@@ -63,74 +96,15 @@ def make_curves(count, grid, direction, seed, peak_w):
     return list(iter_curves(count, grid, direction, seed, peak_w))
 
 
-def spooled(consumers, producers, grid, partitions):
-    """Spool the curves (iterables), then balance them partition by partition."""
-    with CurveSpool(partitions) as spool:
-        for curve in consumers:
-            spool.add(curve)
-        for curve in producers:
-            spool.add(curve, production=True)
-        return balance_spooled(spool, grid)
-
-
-def rss_child(mode, prms, producers_n, partitions) -> int:
-    """One fresh-process measure: prints the peak RSS (MB) and the consumption total."""
-    grid = month_grid("2025-03")
-    total = 0.0
-    if mode == "single":
-        result = balance(make_curves(prms, grid, "withdrawal", 1, 6000),
-                         make_curves(producers_n, grid, "injection", 2, 250000), grid)
-        total = float(result.consumption_wh.sum())
-    elif mode == "spooled":
-        result = spooled(iter_curves(prms, grid, "withdrawal", 1, 6000),
-                         iter_curves(producers_n, grid, "injection", 2, 250000), grid,
-                         partitions)
-        total = float(result.consumption_wh.sum())
-    print("%.1f %r" % (peak_rss_mb(), total))
-    return 0
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS in MB: VmHWM on Linux (ru_maxrss survives fork and exec, so
-    it would start at the parent's size), else ru_maxrss."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0  # kB
-    except OSError:
-        pass
-    scale = 1.0 if sys.platform == "darwin" else 1024.0  # bytes on macOS, KB elsewhere
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale / 1024.0
-
-
-def peak_rss(prms, partitions) -> None:
-    """Peak RSS of the single pass against the spooled run, each in a fresh process."""
-    producers_n = max(1, prms // 50)
-    points = (prms + producers_n) * month_grid("2025-03").size
-    figures = {}
-    for mode in ("imports", "single", "spooled"):
-        began = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, os.path.abspath(__file__), "--rss-child", mode, "--prms",
-             str(prms), "--producers", str(producers_n), "--partitions", str(partitions)],
-            check=True, stdout=subprocess.PIPE, text=True,
-            env=dict(os.environ, TMPDIR=tempfile.gettempdir())).stdout.split()
-        figures[mode] = (float(out[0]), float(out[1]), time.perf_counter() - began)
-    base = figures["imports"][0]
-    print("")
-    print("peak RSS, fresh processes, %s consumers + %d producers (%s points; curves %.0f MB, "
-          "one (PRMs x half-hours) float64 matrix %.0f MB):" % (
-              format(prms, ","), producers_n, format(points, ","), points * 17 / 1e6,
-              points * 8 / 1e6))
-    print("  imports and grid only            %7.0f MB" % base)
-    for mode, label in (("single", "single pass (all curves loaded)"),
-                        ("spooled", "spooled x%d serial" % partitions)):
-        peak, _total, seconds = figures[mode]
-        print("  %-32s %7.0f MB  (+%.0f MB over imports; %.1f s with start-up)" % (
-            label, peak, peak - base, seconds))
-    print("  same consumption total: %s" % (
-        "yes" if figures["single"][1] == figures["spooled"][1] else "NO"))
+def plain_sum(consumers, producers, grid):
+    """The baseline: the curves' values added with numpy, one array at a time (Wh)."""
+    totals = []
+    for curves in (consumers, producers):
+        total = np.zeros(grid.size, dtype=np.float64)
+        for curve in curves:
+            total += curve.values_w
+        totals.append(total * WH_PER_W_SLOT)
+    return totals[0], totals[1]
 
 
 def naive(consumers, producers, grid):
@@ -151,92 +125,236 @@ def naive(consumers, producers, grid):
     return totals[0], totals[1]
 
 
-def timed(label, fn, repeat):
+def spooled(consumers, producers, grid, partitions):
+    """Spool the curves, then balance them partition by partition."""
+    with CurveSpool(partitions) as spool:
+        for curve in consumers:
+            spool.add(curve)
+        for curve in producers:
+            spool.add(curve, production=True)
+        return balance_spooled(spool, grid)
+
+
+def variant_function(mode, consumers, producers, grid, partitions):
+    """The call a variant times (the proof's matrices are built here, untimed)."""
+    if mode == "naive":
+        return lambda: naive(consumers, producers, grid)
+    if mode == "single":
+        return lambda: balance(consumers, producers, grid)
+    if mode in ("partitioned", "dask"):
+        scheduler = "serial" if mode == "partitioned" else "threads"
+        return lambda: balance_partitioned(consumers, producers, grid,
+                                           partitions=partitions, scheduler=scheduler)
+    if mode == "spooled":
+        return lambda: spooled(consumers, producers, grid, partitions)
+    if mode == "matrices":
+        return lambda: portfolio_matrices(consumers, producers, grid)
+    matrices = portfolio_matrices(consumers, producers, grid)
+    return lambda: match(matrices).monthly()
+
+
+def digest(*parts) -> str:
+    """A short fingerprint of float arrays and dicts (bit-exact: their bytes / reprs)."""
+    sha = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, dict):
+            sha.update(repr(sorted(part.items())).encode())
+        else:
+            sha.update(np.ascontiguousarray(part, dtype=np.float64).tobytes())
+    return sha.hexdigest()[:16]
+
+
+def fingerprints(mode, result):
+    """(half-hourly totals, per-PRM totals and incomplete PRMs) fingerprints of a result."""
+    if mode == "proof":
+        table = result["2025-03"]
+        return None, "%d x %d table" % table.shape
+    if mode == "matrices":
+        result = reduce_matrices(result)
+    if isinstance(result, tuple):  # naive
+        return digest(*result), None
+    return (digest(result.consumption_wh, result.production_wh),
+            digest(result.consumer_wh, result.producer_wh, result.incomplete))
+
+
+def status_kb(key) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise KeyError(key)
+
+
+def reset_peak() -> None:
+    """Start VmHWM afresh from the current RSS (Linux >= 4.0)."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def best_of(function, repeat):
     best, result = None, None
     for _ in range(repeat):
         began = time.perf_counter()
-        result = fn()
+        result = function()
         elapsed = time.perf_counter() - began
         best = elapsed if best is None else min(best, elapsed)
-    return label, best, result
+    return best, result
+
+
+def child(mode, prms, producers_n, partitions, repeat) -> int:
+    """One fresh process: curves, sum, the variant (fresh, warm, traced); JSON on stdout."""
+    if mode == "dask":  # imported before the memory baseline, not timed
+        import dask  # noqa: F401
+        import dask.delayed  # noqa: F401
+        import dask.threaded  # noqa: F401
+    grid = month_grid("2025-03")
+    rss_imports = status_kb("VmRSS")
+    if mode == "streamed":
+        return streamed_child(grid, prms, producers_n, partitions, rss_imports)
+    consumers = make_curves(prms, grid, "withdrawal", 1, 6000)
+    producers = make_curves(producers_n, grid, "injection", 2, 250000)
+    curves_bytes = sum(c.instants.nbytes + c.values_w.nbytes + c.quality.nbytes
+                       for c in consumers + producers)
+    rss_curves = status_kb("VmRSS")
+    function = variant_function(mode, consumers, producers, grid, partitions)
+    sum_fresh, sums = best_of(lambda: plain_sum(consumers, producers, grid), 1)
+    reset_peak()
+    fresh, result = best_of(function, 1)
+    peak = status_kb("VmHWM")
+    out = {"mode": mode, "fresh": fresh, "sum_fresh": sum_fresh, "rss_imports": rss_imports,
+           "rss_curves": rss_curves, "peak": peak, "curves_bytes": curves_bytes,
+           "sum_totals": digest(*sums)}
+    out["totals"], out["per_prm"] = fingerprints(mode, result)
+    if mode == "matrices":
+        out["matrices"] = [[name, list(array.shape), array.nbytes] for name, array in
+                           (("consumption", result.consumption),
+                            ("production", result.production))]
+    del result
+    if mode == "naive":  # slow: one call only
+        repeat = 0
+    if repeat:
+        out["warm"] = best_of(function, repeat)[0]
+        out["sum_warm"] = best_of(lambda: plain_sum(consumers, producers, grid), repeat)[0]
+    if mode != "naive":
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        function()
+        out["traced"] = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+    print(json.dumps(out))
+    return 0
+
+
+def streamed_child(grid, prms, producers_n, partitions, rss_imports) -> int:
+    """The spooled run fed by the generator, as ``enercoop balance`` reads its files: the
+    curves are never all in memory (times include their generation, on both sides)."""
+    def curves(name):
+        return (iter_curves(prms, grid, "withdrawal", 1, 6000) if name == "c"
+                else iter_curves(producers_n, grid, "injection", 2, 250000))
+
+    sum_fresh, sums = best_of(lambda: plain_sum(curves("c"), curves("p"), grid), 1)
+    reset_peak()
+    fresh, result = best_of(lambda: spooled(curves("c"), curves("p"), grid, partitions), 1)
+    out = {"mode": "streamed", "fresh": fresh, "sum_fresh": sum_fresh,
+           "rss_imports": rss_imports, "rss_curves": rss_imports,
+           "peak": status_kb("VmHWM"), "curves_bytes": (prms + producers_n) * grid.size * 17,
+           "sum_totals": digest(*sums)}
+    out["totals"], out["per_prm"] = fingerprints("streamed", result)
+    print(json.dumps(out))
+    return 0
+
+
+def run_child(mode, args, producers_n):
+    command = [sys.executable, os.path.abspath(__file__), "--child", mode, "--prms",
+               str(args.prms), "--producers", str(producers_n), "--partitions",
+               str(args.partitions), "--repeat", str(args.repeat)]
+    return json.loads(subprocess.run(command, check=True, stdout=subprocess.PIPE,
+                                     text=True).stdout.splitlines()[-1])
+
+
+def report(figures, args, producers_n) -> None:
+    grid = month_grid("2025-03")
+    points = (args.prms + producers_n) * grid.size
+    curves = figures[0]["curves_bytes"]
+    print("portfolio: %s consumers + %s producers x %d half-hours = %s points (2025-03); "
+          "curves %.0f MB (values alone %.0f MB)" % (
+              format(args.prms, ","), format(producers_n, ","), grid.size,
+              format(points, ","), curves / 1e6, points * 8 / 1e6))
+    print("python %s, numpy %s, dask %s, cpus %s, partitions %d; fresh = first call in a "
+          "fresh process; x sum = against the plain numpy sum in that process" % (
+              sys.version.split()[0], np.__version__,
+              __import__("dask").__version__ if dask_available() else "absent",
+              os.cpu_count(), args.partitions))
+    print("")
+    print("%-12s %8s %7s %8s %7s %9s %8s %9s %9s  %s" % (
+        "variant", "fresh s", "x sum", "warm s", "x sum", "peak MB", "/curves",
+        "+MB", "alloc MB", "equal"))
+    reference = next((f for f in figures if f["mode"] == "single"), None)
+    for f in figures:
+        data_peak = (f["peak"] - f["rss_imports"]) * 1024.0
+        if f["mode"] == "proof":
+            equal = f["per_prm"]
+        elif reference is None:
+            equal = "?"
+        else:
+            equal = "yes" if (f["totals"] == reference["totals"]
+                              and f["per_prm"] in (None, reference["per_prm"])) else "NO"
+        warm = ("%8.3f %6.1fx" % (f["warm"], f["warm"] / f["sum_warm"]) if "warm" in f
+                else "%8s %7s" % ("-", "-"))
+        print("%-12s %8.3f %6.1fx %s %9.0f %7.2fx %9.0f %9.0f  %s" % (
+            f["mode"], f["fresh"], f["fresh"] / f["sum_fresh"], warm, f["peak"] / 1024.0,
+            data_peak / curves, (f["peak"] - f["rss_curves"]) / 1024.0,
+            f.get("traced", float("nan")) / 1e6, equal))
+    sums = {f["sum_totals"] for f in figures}
+    print("")
+    print("plain numpy sum: fresh %.3f to %.3f s over the processes; its half-hourly totals "
+          "%s the single pass's" % (
+              min(f["sum_fresh"] for f in figures), max(f["sum_fresh"] for f in figures),
+              "equal" if reference and sums == {reference["totals"]} else "DIFFER FROM"))
+    print("peak MB: peak RSS of the fresh call; /curves: (peak - RSS of the imports) / bytes "
+          "of the curves; +MB: peak over the RSS with the curves loaded; alloc MB: peak of "
+          "the traced allocations of one call")
+    for f in figures:
+        for name, shape, nbytes in f.get("matrices", ()):
+            print("matrix %-12s %s float64: %.0f MB" % (
+                name, " x ".join(format(n, ",") for n in shape), nbytes / 1e6))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prms", type=int, default=5000, help="consumers (default 5000)")
+    parser.add_argument("--prms", type=int, default=20000, help="consumers (default 20000)")
     parser.add_argument("--producers", type=int, default=None,
                         help="producers (default prms / 50)")
     parser.add_argument("--partitions", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N for the fast variants")
-    parser.add_argument("--quick", action="store_true", help="500 consumers")
-    parser.add_argument("--rss-prms", type=int, default=20000,
-                        help="consumers of the peak-memory comparison (0: skip it)")
-    parser.add_argument("--rss-partitions", type=int, default=16)
-    parser.add_argument("--rss-child", choices=("imports", "single", "spooled"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="warm calls after the fresh one, best kept (0: none)")
+    parser.add_argument("--quick", action="store_true", help="2000 consumers")
+    parser.add_argument("--naive", action="store_true",
+                        help="run the naive loop above %d consumers too" % NAIVE_MAX)
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma-separated subset of %s" % ",".join(VARIANTS))
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.rss_child:
-        return rss_child(args.rss_child, args.prms, args.producers or 1, args.partitions)
     if args.quick:
-        args.prms = 500
-    compare(args)  # its curves are freed on return
-    if args.rss_prms:
-        peak_rss(args.rss_prms, args.rss_partitions)
-    return 0
-
-
-def compare(args) -> None:
-    """Time every variant on the same in-memory curves; check their totals equal."""
+        args.prms = 2000
     producers_n = args.producers or max(1, args.prms // 50)
-    grid = month_grid("2025-03")
-    consumers = make_curves(args.prms, grid, "withdrawal", 1, 6000)
-    producers = make_curves(producers_n, grid, "injection", 2, 250000)
-    points = (args.prms + producers_n) * grid.size
-    print("portfolio: %d consumers + %d producers x %d half-hours = %s points (2025-03)" % (
-        args.prms, producers_n, grid.size, format(points, ",")))
-    print("python %s, numpy %s, dask %s, cpus %s" % (
-        sys.version.split()[0], np.__version__,
-        __import__("dask").__version__ if dask_available() else "absent", os.cpu_count()))
-
-    rows = [timed("naive per-PRM Python loop (baseline)",
-                  lambda: naive(consumers, producers, grid), 1)]
-    reference = rows[0][2]
-    rows.append(timed("single pass numpy", lambda: balance(consumers, producers, grid),
-                      args.repeat))
-    rows.append(timed("partitioned x%d serial" % args.partitions,
-                      lambda: balance_partitioned(consumers, producers, grid,
-                                                  partitions=args.partitions,
-                                                  scheduler="serial"), args.repeat))
-    rows.append(timed("spooled x%d serial (with spooling)" % args.partitions,
-                      lambda: spooled(consumers, producers, grid, args.partitions),
-                      args.repeat))
-    if dask_available():
-        rows.append(timed("partitioned x%d dask threads" % args.partitions,
-                          lambda: balance_partitioned(consumers, producers, grid,
-                                                      partitions=args.partitions,
-                                                      scheduler="threads"), args.repeat))
-    else:
+    if args.child:
+        return child(args.child, args.prms, producers_n, args.partitions, args.repeat)
+    wanted = [mode for mode in args.variants.split(",") if mode]
+    unknown = set(wanted) - set(VARIANTS)
+    if unknown:
+        parser.error("unknown variants: %s" % ", ".join(sorted(unknown)))
+    if args.prms > NAIVE_MAX and not args.naive and "naive" in wanted:
+        wanted.remove("naive")
+    if "dask" in wanted and not dask_available():
         print("(dask not importable: the Dask variant is skipped)")
-    baseline = rows[0][1]
-    print("")
-    print("%-36s %10s %14s %9s  %s" % ("variant", "seconds", "points/s", "speed-up", "equal"))
-    for label, seconds, result in rows:
-        if isinstance(result, tuple):
-            cons, prod = result
-        else:
-            cons, prod = result.consumption_wh, result.production_wh
-        equal = np.array_equal(cons, reference[0]) and np.array_equal(prod, reference[1])
-        print("%-36s %10.3f %14s %8.1fx  %s" % (label, seconds, format(int(points / seconds), ","),
-                                                baseline / seconds, "yes" if equal else "NO"))
-    matrices = portfolio_matrices(consumers, producers, grid)
-    label, seconds, monthly = timed("proof: match().monthly()",
-                                    lambda: match(matrices).monthly(), args.repeat)
-    table = monthly["2025-03"]
-    print("%-36s %10.3f   (%d x %d producer x consumer Wh table)" % (
-        label, seconds, table.shape[0], table.shape[1]))
-    print("single-pass matrices: %.0f MB; per partition about %.0f MB" % (
-        (matrices.consumption.nbytes + matrices.production.nbytes) / 1e6,
-        (matrices.consumption.nbytes + matrices.production.nbytes) / 1e6 / args.partitions))
+        wanted.remove("dask")
+    figures = []
+    for mode in wanted:
+        figures.append(run_child(mode, args, producers_n))
+        print("  %s done (%.1f s fresh)" % (mode, figures[-1]["fresh"]), file=sys.stderr)
+    report(figures, args, producers_n)
+    return 0
 
 
 if __name__ == "__main__":

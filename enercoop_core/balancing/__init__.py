@@ -9,6 +9,8 @@ Modules, each one concept::
                  energy-conserving alignment of curves of any step
     portfolio    ProfiledConsumer, portfolio_matrices(...), balance(...), combine(parts),
                  summarize(balance): supply and production per half-hour, totals, coverage
+    placement    the kernels under them: curves placed on PRM rows x half-hours, summed in
+                 one pass without a matrix (balance) or written into one (matrices)
     matching     Producer, match(matrices, producers) -> Matching (pro rata allocation,
                  monthly producer x consumer tables, conservation check)
     forecast     same_weekday_average(...), persistence(...), mae(...)

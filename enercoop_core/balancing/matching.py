@@ -85,14 +85,15 @@ class Matching:
 
     def over(self, selection) -> np.ndarray:
         """Allocation ``(producers, consumers)`` in Wh summed over the selected half-hours
-        (a boolean mask or index array of slots)."""
+        (a slice, a boolean mask or an index array of slots; a slice reads the consumers'
+        matrix in place, the fractions ``C_j / C`` are then its only copy)."""
         m = self.matrices
         allocated = m.production[:, selection] * self.producer_share[selection]
         return allocated @ self._consumer_fractions(selection).T
 
     def monthly(self) -> Dict[str, np.ndarray]:
         """``"YYYY-MM"`` -> allocation matrix ``(producers, consumers)`` in Wh (float64)."""
-        return {month_label(int(month)): self.over(self.months == month)
+        return {month_label(int(month)): self.over(_run(self.months, month))
                 for month in np.unique(self.months)}
 
     def rows(self, period: str = "month", min_wh: int = 1) -> Iterator[Dict[str, object]]:
@@ -145,7 +146,7 @@ class Matching:
                 local_label(int(m.grid.ends[np.argmax(bad)])), total[np.argmax(bad)],
                 self.matched[np.argmax(bad)]))
         for label, matrix in self.monthly().items():
-            inside = self.months == _month_code(label)
+            inside = _run(self.months, _month_code(label))
             produced = m.production[:, inside].sum(axis=1)
             consumed = m.consumption[:, inside].sum(axis=1)
             problems += _excess(label, "producer", matrix.sum(axis=1)[:, None],
@@ -153,6 +154,12 @@ class Matching:
             problems += _excess(label, "consumer", matrix.sum(axis=0)[:, None],
                                 consumed[:, None], m.consumer_prms)
         return problems
+
+
+def _run(codes: np.ndarray, code) -> slice:
+    """The slots holding ``code`` in ``codes`` (sorted, as a grid's months are): a slice."""
+    return slice(int(np.searchsorted(codes, code, "left")),
+                 int(np.searchsorted(codes, code, "right")))
 
 
 def _month_code(label: str) -> int:

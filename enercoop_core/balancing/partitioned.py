@@ -19,9 +19,10 @@ comes, to its partition's temporary file (a pickle stream; partition = CRC-32 of
 modulo ``partitions``, so a PRM's curves always meet in one partition). Each partition's
 kernel then reads back its own file only. Memory at any time: one input file's curves
 while spooling (a CSV file; one record of a flow file), then one partition's curves
-(about 17 B a point: int64 instant, float64 W, int8 quality) plus the kernel's two float64
-``(PRMs of the partition x half-hours)`` matrices (16 B a PRM and half-hour): roughly
-``1 / partitions`` of the single pass. The proof (:func:`match_spooled`) also holds every
+(about 17 B a point: int64 instant, float64 W, int8 quality; on disk about 5 B: the
+instants of consecutive points as first + step, whole W as int32) plus the kernel's
+``grid.size`` accumulators (the balance builds no ``(PRMs x half-hours)`` matrix):
+roughly ``1 / partitions`` of the curves. The proof (:func:`match_spooled`) also holds every
 producer's ``(producers x half-hours)`` float64 matrix (producers are few). The spool files
 live in a temporary directory (``TMPDIR``): workers of a Dask cluster must see it (same
 machine, or a shared filesystem).
@@ -32,6 +33,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import uuid
 import zlib
 from typing import Dict, List, Sequence, Tuple
 
@@ -45,10 +47,11 @@ from enercoop_core.balancing.portfolio import (
     ProfiledConsumer,
     balance,
     combine,
+    curve_matrix,
     portfolio_matrices,
-    stack_curves,
 )
 from enercoop_core.errors import InputError
+from enercoop_core.flows.records import Curve
 
 SCHEDULERS = ("auto", "serial", "threads", "processes", "sync")
 
@@ -68,7 +71,13 @@ def split_prms(prms, partitions: int) -> List[List[str]]:
         raise InputError("partitions must be >= 1", field="partitions")
     ordered = sorted(set(prms))
     count = min(partitions, len(ordered)) or 1
-    return [list(chunk) for chunk in np.array_split(np.array(ordered, dtype=object), count)]
+    size, extra = divmod(len(ordered), count)
+    groups, at = [], 0
+    for number in range(count):  # the first ``extra`` groups take one PRM more
+        end = at + size + (number < extra)
+        groups.append(ordered[at:end])
+        at = end
+    return groups
 
 
 def _partial(consumers, producers, grid, profiled, coefficients) -> Balance:
@@ -137,10 +146,18 @@ def _run_dask(function, arguments, scheduler) -> List[Balance]:
         raise InputError("the %r scheduler needs Dask (pip install 'enercoop-core[dask]', "
                          "Python >= 3.9)" % (scheduler,), field="scheduler") from exc
     task = dask.delayed(function)
-    tasks = [task(*args) for args in arguments]
+    # Named keys: otherwise Dask tokenizes every argument, i.e. pickles and hashes every
+    # partition's curves (a copy of the whole portfolio) only to name the tasks.
+    run = uuid.uuid4().hex
+    tasks = [task(*args, dask_key_name="enercoop-balance-%s-%d" % (run, number))
+             for number, args in enumerate(arguments)]
     if not isinstance(scheduler, str):  # a dask.distributed Client
         return list(scheduler.gather(scheduler.compute(tasks)))
-    return list(dask.compute(*tasks, scheduler=scheduler))
+    # The scheduler's function rather than its name: given a name, Dask imports
+    # dask.distributed (2 s) to look for a default client.
+    import dask.base
+    run_graph = getattr(dask.base, "named_schedulers", {}).get(scheduler, scheduler)
+    return list(dask.compute(*tasks, scheduler=run_graph))
 
 
 def partition_of(prm: str, partitions: int) -> int:
@@ -169,7 +186,7 @@ class CurveSpool:
         if self._handles is None:
             self._handles = [open(path, "wb") for path in self.paths]
         number = partition_of(curve.prm, self.partitions)
-        pickle.dump((bool(production), curve), self._handles[number],
+        pickle.dump(_pack(bool(production), curve), self._handles[number],
                     protocol=pickle.HIGHEST_PROTOCOL)
         self.curves[number] += 1
 
@@ -194,11 +211,44 @@ def load_spooled(path: str) -> Tuple[list, list]:
     with open(path, "rb") as handle:
         while True:
             try:
-                production, curve = pickle.load(handle)
+                production, curve = _unpack(pickle.load(handle))
             except EOFError:
                 break
             (producers if production else consumers).append(curve)
     return consumers, producers
+
+
+def _pack(production: bool, curve):
+    """What the spool writes of a :class:`~enercoop_core.flows.Curve`: its fields, the
+    instants of consecutive points as ``(first, step_s, count)``, whole W that fit as
+    int32 (4 B a point instead of 16 for instant and value). Other objects as they are."""
+    if type(curve) is not Curve:
+        return production, curve
+    fields = dict(curve.__dict__)
+    instants = np.asarray(curve.instants, dtype=np.int64)
+    if instants.size > 1:
+        step = int(instants[1] - instants[0])
+        if bool((np.diff(instants) == step).all()):
+            fields["instants"] = (int(instants[0]), step, int(instants.size))
+    values = np.asarray(curve.values_w, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # NaN, -0.0, fractions, huge W: kept as float64
+        narrow = values.astype(np.int32)
+        if narrow.astype(np.float64).tobytes() == values.tobytes():
+            fields["values_w"] = narrow
+    return production, fields
+
+
+def _unpack(record):
+    """The :class:`~enercoop_core.flows.Curve` of a :func:`_pack` record (same arrays,
+    int64 instants and float64 W)."""
+    production, fields = record
+    if not isinstance(fields, dict):
+        return production, fields
+    if isinstance(fields["instants"], tuple):
+        first, step, count = fields["instants"]
+        fields["instants"] = first + step * np.arange(count, dtype=np.int64)
+    fields["values_w"] = np.asarray(fields["values_w"], dtype=np.float64)
+    return production, Curve(**fields)
 
 
 def _profiled_by_partition(profiled, partitions: int) -> List[list]:
@@ -259,7 +309,7 @@ def match_spooled(spool: CurveSpool, grid: Grid, result: Balance, producers=(),
     consumer PRM); problems without repeats."""
     spool.close()
     production = [c for path in spool.paths for c in load_spooled(path)[1]]
-    producer_prms, production_wh, _ = stack_curves(production, grid)
+    producer_prms, production_wh, _ = curve_matrix(production, grid)
     del production
     named = {producer.prm: producer for producer in producers}
     totals = (result.production_wh, result.consumption_wh)

@@ -24,13 +24,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from enercoop_core.balancing.grid import (
-    SLOT_S,
-    WH_PER_W_SLOT,
-    Grid,
-    align_flat,
-    local_label,
-)
+from enercoop_core.balancing.grid import Grid, local_label
+from enercoop_core.balancing.placement import fill_matrix, place, totals
 from enercoop_core.errors import InputError, MissingRateError
 
 BASES = ("annual", "monthly")
@@ -79,63 +74,6 @@ class Balance:
         return self.production_wh - self.consumption_wh
 
 
-def stack_curves(curves: Sequence, grid: Grid) -> Tuple[List[str], np.ndarray, np.ndarray]:
-    """Curves -> (PRMs in first-seen order, energy_wh (n, T), covered_s (n, T)).
-
-    A curve already on the grid (30-minute step, consecutive half-hours: what R50 gives) is
-    added as one slice of its row; every other curve goes through one call of
-    :func:`~enercoop_core.balancing.grid.align_flat` for all of them together.
-    """
-    prms = []  # type: List[str]
-    row_of = {}  # type: Dict[str, int]
-    placed = []
-    for curve in curves:
-        row = row_of.get(curve.prm)
-        if row is None:
-            row = row_of[curve.prm] = len(prms)
-            prms.append(curve.prm)
-        placed.append((row, curve))
-    size = grid.size
-    energy = np.zeros((len(prms), size), dtype=np.float64)
-    covered = np.zeros((len(prms), size), dtype=np.float64)
-    rows, ends, values, steps = [], [], [], []
-    for row, curve in placed:
-        inst = np.asarray(curve.instants, dtype=np.int64)
-        vals = np.asarray(curve.values_w, dtype=np.float64)
-        step = int(curve.step_minutes) * 60
-        if not inst.size:
-            continue
-        if (step == SLOT_S and (int(inst[0]) - grid.start_utc) % SLOT_S == 0
-                and (inst.size == 1 or bool((np.diff(inst) == SLOT_S).all()))):
-            first = (int(inst[0]) - grid.start_utc) // SLOT_S - 1
-            lo, hi = max(first, 0), min(first + inst.size, size)
-            if lo < hi:
-                part = vals[lo - first:hi - first]
-                missing = np.isnan(part)
-                if missing.any():
-                    energy[row, lo:hi] += np.where(missing, 0.0, part) * WH_PER_W_SLOT
-                    covered[row, lo:hi] += np.where(missing, 0.0, float(SLOT_S))
-                else:
-                    energy[row, lo:hi] += part * WH_PER_W_SLOT
-                    covered[row, lo:hi] += SLOT_S
-            continue
-        rows.append(np.full(inst.size, row, dtype=np.int64))
-        ends.append(inst)
-        values.append(vals)
-        steps.append(np.full(inst.size, step, dtype=np.int64))
-    if rows:
-        more_energy, more_covered = align_flat(
-            np.concatenate(rows), np.concatenate(ends), np.concatenate(values),
-            np.concatenate(steps), grid, len(prms))
-        energy += more_energy
-        covered += more_covered
-    over = np.nonzero((covered > SLOT_S).any(axis=1))[0]
-    if over.size:
-        raise InputError("two curve points cover the same half-hour", record=prms[over[0]],
-                         field="instants")
-    return prms, energy, covered
-
-
 def profile_shape(coefficients, sub_profile: str, grid: Grid) -> np.ndarray:
     """Profile coefficient of each slot of ``grid`` (float64); MissingRateError if absent."""
     if not coefficients.has(sub_profile):
@@ -160,51 +98,77 @@ def _spread(total_wh: float, weights: np.ndarray, what: str) -> np.ndarray:
     return total_wh * weights / mass
 
 
-def profiled_energy(consumer: ProfiledConsumer, coefficients, grid: Grid) -> np.ndarray:
-    """Half-hourly Wh (float64, ``grid.size``) of a profiled consumer (module docstring rule)."""
+def profiled_energy(consumer: ProfiledConsumer, coefficients, grid: Grid,
+                    _cache=None) -> np.ndarray:
+    """Half-hourly Wh (float64, ``grid.size``) of a profiled consumer (module docstring rule).
+
+    ``_cache``: a dict kept by the caller across the consumers of one grid and one
+    coefficient file (shapes, shares and months are then computed once per sub-profile)."""
     if consumer.basis not in BASES:
         raise InputError("basis must be one of %s, not %r" % (", ".join(BASES), consumer.basis),
                          record=consumer.prm, field="basis")
-    shape = profile_shape(coefficients, consumer.sub_profile, grid)
+    cache = {} if _cache is None else _cache
+    key = ("shape", consumer.sub_profile)
+    if key not in cache:
+        cache[key] = profile_shape(coefficients, consumer.sub_profile, grid)
+    shape = cache[key]
     energy_wh = float(consumer.energy_kwh) * 1000.0
     if consumer.basis == "annual":
-        days = grid.local_days()
-        first = dt.date(1970, 1, 1) + dt.timedelta(days=int(days[0]))
-        last = dt.date(1970, 1, 1) + dt.timedelta(days=int(days[-1]) + 1)
-        share = coefficients.share(consumer.sub_profile, first, last)
-        return _spread(energy_wh * share, shape, consumer.prm)
+        key = ("share", consumer.sub_profile)
+        if key not in cache:
+            days = grid.local_days()
+            first = dt.date(1970, 1, 1) + dt.timedelta(days=int(days[0]))
+            last = dt.date(1970, 1, 1) + dt.timedelta(days=int(days[-1]) + 1)
+            cache[key] = coefficients.share(consumer.sub_profile, first, last)
+        return _spread(energy_wh * cache[key], shape, consumer.prm)
+    if "months" not in cache:
+        months = grid.local_months()
+        cache["months"] = [months == month for month in np.unique(months)]
     out = np.zeros(grid.size, dtype=np.float64)
-    months = grid.local_months()
-    for month in np.unique(months):
-        inside = months == month
+    for inside in cache["months"]:
         out[inside] = _spread(energy_wh, shape[inside], consumer.prm)
     return out
+
+
+def _profiled_rows(profiled: Sequence[ProfiledConsumer], coefficients, grid: Grid,
+                   curve_prms: Sequence[str]):
+    """Each profiled consumer's Wh row, in order; InputError for a PRM seen twice."""
+    if not profiled:
+        return
+    if coefficients is None:
+        raise InputError("profiled consumers need profile coefficients", field="profiles")
+    seen = set(curve_prms)
+    cache = {}  # type: dict
+    for consumer in profiled:
+        if consumer.prm in seen:
+            raise InputError("PRM has both a load curve and a profile", record=consumer.prm)
+        seen.add(consumer.prm)
+        yield profiled_energy(consumer, coefficients, grid, cache)
 
 
 def portfolio_matrices(consumers: Sequence, producers: Sequence, grid: Grid,
                        profiled: Sequence[ProfiledConsumer] = (),
                        coefficients=None) -> Matrices:
-    """Per-PRM half-hourly Wh of consumers (curves, then profiled) and producers."""
-    c_prms, c_energy, c_covered = stack_curves(consumers, grid)
-    p_prms, p_energy, p_covered = stack_curves(producers, grid)
-    incomplete = {}
-    for prms, covered in ((c_prms, c_covered), (p_prms, p_covered)):
-        short = (covered < SLOT_S).sum(axis=1)
-        for row in np.nonzero(short)[0]:
-            incomplete[prms[row]] = int(short[row])
-    if profiled:
-        if coefficients is None:
-            raise InputError("profiled consumers need profile coefficients", field="profiles")
-        seen = set(c_prms)
-        extra = []
-        for consumer in profiled:
-            if consumer.prm in seen:
-                raise InputError("PRM has both a load curve and a profile", record=consumer.prm)
-            seen.add(consumer.prm)
-            extra.append(profiled_energy(consumer, coefficients, grid))
-        c_prms = c_prms + [consumer.prm for consumer in profiled]
-        c_energy = np.vstack([c_energy] + [row[None, :] for row in extra])
+    """Per-PRM half-hourly Wh of consumers (curves, then profiled) and producers: two
+    float64 matrices, written in place (:func:`~.placement.fill_matrix`)."""
+    c_place = place(consumers, grid)
+    c_energy, incomplete = fill_matrix(c_place, extra_rows=len(profiled))
+    p_prms, p_energy, p_incomplete = curve_matrix(producers, grid)
+    incomplete.update(p_incomplete)
+    rows = len(c_place.prms)
+    for number, energy in enumerate(_profiled_rows(profiled, coefficients, grid,
+                                                   c_place.prms)):
+        c_energy[rows + number] = energy
+    c_prms = c_place.prms + [consumer.prm for consumer in profiled]
     return Matrices(grid, c_prms, c_energy, p_prms, p_energy, incomplete)
+
+
+def curve_matrix(curves: Sequence, grid: Grid) -> Tuple[List[str], np.ndarray, Dict[str, int]]:
+    """Curves -> (PRMs in first-seen order, energy_wh float64 ``(PRMs, grid.size)``,
+    PRM -> half-hours not fully covered, for the PRMs with any)."""
+    placement = place(curves, grid)
+    energy, incomplete = fill_matrix(placement)
+    return placement.prms, energy, incomplete
 
 
 def reduce_matrices(matrices: Matrices) -> Balance:
@@ -223,9 +187,23 @@ def reduce_matrices(matrices: Matrices) -> Balance:
 
 def balance(consumers: Sequence, producers: Sequence, grid: Grid,
             profiled: Sequence[ProfiledConsumer] = (), coefficients=None) -> Balance:
-    """The portfolio balance in one pass (all PRMs in one numpy kernel)."""
-    return reduce_matrices(portfolio_matrices(consumers, producers, grid, profiled,
-                                              coefficients))
+    """The portfolio balance in one pass, without any ``(PRMs x half-hours)`` matrix:
+    each curve's values are added once into the half-hourly totals
+    (:func:`~.placement.totals`), then each profiled consumer's row.
+
+    The same floats as :func:`reduce_matrices` of :func:`portfolio_matrices` whenever the
+    sums are exact (whole W, as R50 gives); otherwise equal up to the order of additions."""
+    c_prms, consumption, c_wh, incomplete = totals(consumers, grid)
+    curve_prms = list(c_prms)
+    for consumer, energy in zip(profiled, _profiled_rows(profiled, coefficients, grid,
+                                                         curve_prms)):
+        consumption += energy
+        c_prms.append(consumer.prm)
+        c_wh.append(float(np.add.reduce(energy)))
+    p_prms, production, p_wh, p_incomplete = totals(producers, grid)
+    incomplete.update(p_incomplete)
+    return Balance(grid, consumption, production, dict(zip(c_prms, c_wh)),
+                   dict(zip(p_prms, p_wh)), incomplete)
 
 
 def combine(parts: Sequence[Balance]) -> Balance:
@@ -242,9 +220,9 @@ def combine(parts: Sequence[Balance]) -> Balance:
         consumption += part.consumption_wh
         production += part.production_wh
         for mine, theirs in ((consumer_wh, part.consumer_wh), (producer_wh, part.producer_wh)):
-            clash = set(mine) & set(theirs)
-            if clash:
-                raise InputError("PRM in two partitions", record=sorted(clash)[0])
+            if any(prm in mine for prm in theirs):
+                raise InputError("PRM in two partitions",
+                                 record=min(prm for prm in theirs if prm in mine))
             mine.update(theirs)
         incomplete.update(part.incomplete)
     return Balance(grid, consumption, production, consumer_wh, producer_wh, incomplete)

@@ -47,7 +47,7 @@ PUBLIC_MODULES = frozenset("enercoop_core" + ("." + m if m else "") for m in (
     "directory", "directory.dn", "directory.errors", "directory.mapping", "directory.model",
     "directory.sync",
     "balancing", "balancing.forecast", "balancing.grid", "balancing.matching",
-    "balancing.partitioned", "balancing.portfolio",
+    "balancing.partitioned", "balancing.portfolio", "balancing.registry",
     "payments", "payments.collection", "payments.dunning", "payments.mandates",
     "payments.returns", "payments.target2", "payments.terms",
 ))

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import weakref
 
 import numpy as np
 import pytest
 
+from enercoop_core.balancing import partitioned
 from enercoop_core.balancing.grid import day_grid
 from enercoop_core.balancing.matching import match
 from enercoop_core.balancing.partitioned import (
@@ -226,3 +228,23 @@ def test_local_cluster_of_processes_equals_serial_and_single_pass(tmp_path):
                                         scheduler=client)
     for result in (serial, on_cluster, in_memory):
         same(result, single)
+
+
+def test_spool_gives_back_the_very_same_curves_and_packs_r50_curves(tmp_path):
+    regular = curve("10000000000001", GRID.ends, np.arange(GRID.size, dtype=float))
+    odd_values = np.array([1.5, np.nan, -0.0, 3e12, -7.0])
+    odd = curve("10000000000002", GRID.ends[[0, 1, 2, 5, 9]], odd_values, step=30)
+    single = curve("10000000000003", GRID.ends[:1], [4.0], direction="injection")
+    with spooled([regular, odd], [single], 1, tmp_path) as spool:
+        size = os.path.getsize(spool.paths[0])
+        consumers, producers = partitioned.load_spooled(spool.paths[0])
+    assert [c.prm for c in consumers] == [regular.prm, odd.prm]
+    assert [c.prm for c in producers] == [single.prm]
+    for back, sent in zip(consumers + producers, [regular, odd, single]):
+        for name in ("instants", "values_w", "quality"):
+            ours, theirs = getattr(back, name), getattr(sent, name)
+            assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
+        assert (back.flow, back.key, back.source, back.direction, back.step_minutes) == (
+            sent.flow, sent.key, sent.source, sent.direction, sent.step_minutes)
+    # whole W of consecutive half-hours: int32 values, no instants, int8 quality
+    assert size < 5 * GRID.size + 2000
