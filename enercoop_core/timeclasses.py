@@ -22,7 +22,8 @@ from enercoop_core.errors import InputError
 __all__ = [
     "BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB",
     "CLASS_NAMES", "CODE", "FOUR_CLASSES", "HP_HC", "SCHEMES", "SCHEME_CLASSES", "SCHEME_OF",
-    "SUB_CLASSES", "parent", "seasonal", "season_of", "scheme_of", "ordered", "derivation",
+    "SUB_CLASSES", "LABELS", "SCHEME_LABELS", "label", "scheme_label", "parent", "seasonal",
+    "season_of", "scheme_of", "ordered", "derivation",
 ]
 
 BASE, HP, HC = "BASE", "HP", "HC"
@@ -44,8 +45,46 @@ SCHEME_CLASSES = {"1": (BASE,), "2": HP_HC, "4": FOUR_CLASSES}
 SCHEME_OF = {name: scheme for scheme, names in SCHEME_CLASSES.items() for name in names}
 #: The four-class sub-classes of HP and HC (high season first).
 SUB_CLASSES = {HP: (HPH, HPB), HC: (HCH, HCB)}
+#: What a household reads for each class on its bill: ``{name: {"fr": ..., "en": ...}}``.
+LABELS = {
+    BASE: {"fr": "Base", "en": "Base"},
+    HP: {"fr": "Heures pleines", "en": "Peak hours"},
+    HC: {"fr": "Heures creuses", "en": "Off-peak hours"},
+    HPH: {"fr": "Heures pleines saison haute", "en": "Peak hours, high season"},
+    HCH: {"fr": "Heures creuses saison haute", "en": "Off-peak hours, high season"},
+    HPB: {"fr": "Heures pleines saison basse", "en": "Peak hours, low season"},
+    HCB: {"fr": "Heures creuses saison basse", "en": "Off-peak hours, low season"},
+}
+#: The tariff option a household reads for each register scheme.
+SCHEME_LABELS = {
+    "1": {"fr": "Base", "en": "Base"},
+    "2": {"fr": "Heures pleines / Heures creuses", "en": "Peak / off-peak hours"},
+    "4": {"fr": "Heures pleines / Heures creuses, saisons haute et basse",
+          "en": "Peak / off-peak hours, high and low seasons"},
+}
 _PARENT = {sub: whole for whole, subs in SUB_CLASSES.items() for sub in subs}
 _SEASONAL = {(HP, True): HPH, (HC, True): HCH, (HP, False): HPB, (HC, False): HCB}
+
+
+def _in_language(labels, lang):
+    """The ``fr`` or ``en`` text of ``labels`` for a locale code (``fr_FR``, ``en_US``, ``fr``):
+    French for French locales, English for every other."""
+    return labels["fr" if (lang or "fr").lower().startswith("fr") else "en"]
+
+
+def label(time_class: str, lang: str = "fr") -> str:
+    """The human name of ``time_class`` in ``lang`` (``label("HCB", "fr_FR")`` ->
+    ``"Heures creuses saison basse"``); an unknown name is returned as it is."""
+    labels = LABELS.get(time_class)
+    return _in_language(labels, lang) if labels else time_class
+
+
+def scheme_label(scheme: str, lang: str = "fr") -> str:
+    """The human name of a register scheme (``"1"``, ``"2"``, ``"4"``) in ``lang``."""
+    if scheme not in SCHEME_LABELS:
+        raise InputError("unknown register scheme %r (known: %s)"
+                         % (scheme, ", ".join(SCHEMES)), field="scheme")
+    return _in_language(SCHEME_LABELS[scheme], lang)
 
 
 def parent(time_class: Optional[str]) -> Optional[str]:

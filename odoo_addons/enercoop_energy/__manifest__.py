@@ -17,6 +17,7 @@
         "mail",
         "account_invoicing",
         "l10n_fr",
+        "portal",
     ],
     "data": [
         "security/enercoop_energy_security.xml",
@@ -40,6 +41,7 @@
         "views/enercoop_network_check_views.xml",
         "views/enercoop_billing_menus.xml",
         "report/report_energy_invoice.xml",
+        "views/portal_templates.xml",
     ],
     "qweb": [
         "static/src/xml/flow_file_list.xml",
@@ -49,5 +51,6 @@
         "demo/enercoop_supply_demo.xml",
         "demo/enercoop_producer_demo.xml",
         "demo/enercoop_billing_demo.xml",
+        "demo/enercoop_bill_demo.xml",
     ],
 }

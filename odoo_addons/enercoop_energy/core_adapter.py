@@ -12,15 +12,21 @@
 - ``readings_by_point(env, points)``: meter readings -> core ``Reading`` objects per point;
 - ``bill_from_invoice(invoice)``: a stored energy invoice -> the core ``Bill`` the engine
   needs as ``prior_bills`` (period, consumption and indexes, estimated flags);
+- ``bill_of_invoice(invoice)``: the same ``Bill`` with its lines, VAT and totals, for the
+  customer's bill (``enercoop_core.billing.statement``);
+- ``supplier_of(company)`` / ``offer_names(company)``: the cooperative's particulars and its
+  offers' commercial names as the core's statement takes them;
 - ``period_bounds(text)``: ``YYYY-MM`` -> (first day, first day of the next month).
 """
+import dataclasses
 import datetime as dt
 import json
 import os
 from decimal import Decimal
 from functools import lru_cache
 
-from enercoop_core.billing.model import Bill, Contract
+from enercoop_core.billing.model import Bill, BillLine, Contract, VatLine
+from enercoop_core.billing.statement import Supplier
 from enercoop_core.billing.readings import from_records
 from enercoop_core.contracts.lifecycle import Version, in_force
 from enercoop_core.period import month
@@ -158,3 +164,66 @@ def bill_from_invoice(invoice):
         start_index_wh=_json_dict(invoice.energy_start_index_json),
         end_index_wh=_json_dict(invoice.energy_end_index_json),
         end_estimated=invoice.energy_end_estimated)
+
+
+def _decimal(value):
+    return Decimal(str(value or 0))
+
+
+def _bill_line(line):
+    last_day = to_date(line.energy_period_end) or to_date(line.invoice_id.energy_period_end)
+    taxes = line.invoice_line_tax_ids.filtered(lambda t: t.amount_type == "percent")
+    return BillLine(
+        kind=line.energy_kind or "other", code=line.energy_code or "", label=line.name or "",
+        time_class=line.energy_time_class or None,
+        period_start=to_date(line.energy_period_start)
+        or to_date(line.invoice_id.energy_period_start),
+        period_end=last_day + dt.timedelta(days=1),
+        quantity=_decimal(line.quantity), unit=line.energy_unit or "",
+        unit_price=_decimal(line.energy_unit_price or line.price_unit),
+        amount=_decimal(line.energy_amount).quantize(Decimal("0.00")),
+        vat_rate=_decimal(taxes[:1].amount if taxes else 0), rate_ref=line.energy_rate_ref or "",
+        rate_source=line.energy_rate_source or "", estimated=line.energy_estimated,
+        true_up=line.energy_true_up)
+
+
+def bill_of_invoice(invoice):
+    """The core ``Bill`` of a stored energy invoice with its lines (the invoice lines that
+    came from the core: ``energy_code`` set), its VAT per rate (``energy_vat_json``, the
+    core's) and its totals (EUR)."""
+    bill = bill_from_invoice(invoice)
+    vat = tuple(VatLine(_decimal(v["rate"]), _decimal(v["base"]), _decimal(v["amount"]))
+                for v in json.loads(invoice.energy_vat_json or "[]"))
+    lines = tuple(_bill_line(line) for line in invoice.invoice_line_ids if line.energy_code)
+    excl = sum((line.amount for line in lines), Decimal("0.00"))
+    total_vat = sum((v.amount for v in vat), Decimal("0.00"))
+    return dataclasses.replace(bill, lines=lines, vat=vat, total_excl_vat=excl,
+                               total_vat=total_vat, total=excl + total_vat,
+                               customer=invoice.partner_id.name or "")
+
+
+def offer_names(company):
+    """{offer code: commercial name} of the company's ``enercoop_offer_names`` lines
+    (``CODE: name``); lines without a colon are ignored."""
+    names = {}
+    for line in (company.enercoop_offer_names or "").splitlines():
+        code, colon, name = line.partition(":")
+        if colon and code.strip() and name.strip():
+            names[code.strip()] = name.strip()
+    return names
+
+
+def supplier_of(company, payment_methods=()):
+    """The core's ``Supplier`` of a company (read in the bill's language): its name, the
+    registered office, the customer service (``enercoop_customer_service``, else its phone
+    and e-mail), the yearly mix and the self-reading terms."""
+    partner = company.partner_id
+    address = ", ".join(part for part in (
+        partner.street, partner.street2, " ".join(p for p in (partner.zip, partner.city) if p))
+        if part)
+    service = company.enercoop_customer_service or " - ".join(
+        p for p in (company.phone, company.email, company.website) if p)
+    return Supplier(name=company.name or "", address=address, customer_service=service or "",
+                    payment_methods=tuple(payment_methods),
+                    energy_origin=company.enercoop_energy_mix or "",
+                    self_reading=company.enercoop_self_reading or "")

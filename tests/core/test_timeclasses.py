@@ -80,3 +80,15 @@ def test_vectorised_codes_name_the_same_class_as_the_scalar_calendar():
             time_class(i, "02:00-07:00", scheme) for i in instants]
     assert [tc.CLASS_NAMES[c] for c in time_classes(seconds, "02:00-07:00", "4")] == [
         "HCH", "HPH", "HCB", "HPB"]
+
+
+def test_every_class_and_scheme_has_a_french_and_an_english_label():
+    assert set(tc.LABELS) == set(tc.CLASS_NAMES)
+    assert set(tc.SCHEME_LABELS) == set(tc.SCHEMES)
+    assert tc.label("HCB", "fr_FR") == "Heures creuses saison basse"
+    assert tc.label("HCB", "en_US") == "Off-peak hours, low season"
+    assert tc.label("HP") == "Heures pleines"  # French by default
+    assert tc.label("XYZ", "fr_FR") == "XYZ"
+    assert tc.scheme_label("2", "de_DE") == "Peak / off-peak hours"
+    with pytest.raises(InputError):
+        tc.scheme_label("3")

@@ -119,7 +119,7 @@ def test_billing_run_invoice_and_pdf(watched, odoo_url, rpc, session_context):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                           capture_output=True).stdout.decode("utf-8")
     assert prm in text
-    assert "Time class" in text or "Classe horaire" in text
+    assert "Time class" in text or "Classe temporelle" in text  # the customer's language
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf),
                     str(SCREENSHOTS / "energy_invoice_pdf")], check=True)
     assert list(SCREENSHOTS.glob("energy_invoice_pdf*.png"))

@@ -65,6 +65,11 @@ class AccountInvoice(models.Model):
     energy_mentions = fields.Text(string="Mentions", readonly=True)
     energy_detail_ids = fields.One2many("enercoop.invoice.energy.detail", "invoice_id",
                                         string="Energy detail", readonly=True)
+    energy_line_ids = fields.One2many(
+        "account.invoice.line", "invoice_id", string="Rates applied", readonly=True,
+        domain=[("energy_code", "!=", False)],
+        help="The core's lines with the rate row and official text each one used (for the "
+             "staff; the customer's bill shows prices, not references).")
 
     # ------------------------------------------------------------------ frozen once issued
     @api.multi
@@ -149,6 +154,7 @@ class AccountInvoice(models.Model):
             "account_id": account.id,
             "quantity": float(line.quantity) * sign,
             "price_unit": float(line.unit_price),
+            "energy_unit_price": float(line.unit_price),
             "invoice_line_tax_ids": [(6, 0, tax.ids if tax else [])],
             "energy_code": line.code,
             "energy_kind": line.kind,
@@ -260,3 +266,19 @@ class AccountInvoice(models.Model):
         start, end = to_date(self.energy_period_start), to_date(self.energy_period_end)
         return "%s - %s" % (start and start.strftime("%d/%m/%Y") or "",
                             end and end.strftime("%d/%m/%Y") or "")
+
+    # ------------------------------------------------------------------ demo data
+    @api.model
+    def _demo_issue_energy_invoices(self, partner_ids):
+        """Demo data: issue (validate) the draft energy invoices of ``partner_ids`` (shown
+        on their portal), and set the consumers' language to French when it is installed
+        (a database without French keeps English)."""
+        if self.env["res.lang"].search([("code", "=", "fr_FR")]):
+            self.env["res.partner"].search([("role_consumer", "=", True)]).write(
+                {"lang": "fr_FR"})
+        drafts = self.search([("partner_id", "in", partner_ids), ("state", "=", "draft"),
+                              ("energy_contract_id", "!=", False)],
+                             order="energy_period_start, id")
+        for invoice in drafts:
+            invoice.action_invoice_open()
+        return True

@@ -20,6 +20,11 @@ class AccountInvoiceLine(models.Model):
     energy_rate_source = fields.Char(string="Rate source", readonly=True)
     energy_estimated = fields.Boolean(string="Estimated", readonly=True)
     energy_true_up = fields.Boolean(string="True-up", readonly=True)
+    energy_unit_price = fields.Float(
+        string="Core unit price", digits=(16, 8), readonly=True,
+        help="The core's unit price (EUR per unit: a daily share of a monthly or yearly "
+             "price, a kWh price, the CTA rate), as the core computed it; the customer's "
+             "bill shows it in c€/kWh or €/month.")
     energy_amount = fields.Float(string="Core amount", digits=(16, 2), readonly=True,
                                  help="Amount of the core's bill line, rounded once.")
 

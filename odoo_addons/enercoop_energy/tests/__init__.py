@@ -14,3 +14,5 @@ from . import test_access
 from . import test_security_billing_progress
 from . import test_security_reports
 from . import test_product_data
+from . import test_energy_bill
+from . import test_portal_http

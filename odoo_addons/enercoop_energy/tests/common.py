@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+import odoo
+
 from odoo.models import check_method_name
 from odoo.service.model import execute_cr
 from odoo.tests import common
@@ -155,7 +157,9 @@ SAME_IN_FRENCH = frozenset([
     "Code", "Contact", "Contacts", "Date", "Documents", "ID", "Index (Wh)", "Index (kWh)",
     "Injection", "Instant", "Nature", "OK", "Points", "Segment", "Source", "Version",
     "FTA", "PRM", "BTINFCU4", "BTINFCUST", "BTINFLU", "BTINFMU4", "BTINFMUDT", "BTSUPCU4",
-    "BTSUPLU4"])
+    "BTSUPLU4",
+    # the bill: identifiers of the French registers, and a French legal form
+    "SIREN %s", "SIREN %s, RCS %s", "SCIC SA à capital variable"])
 
 
 def read_po(path):
@@ -538,3 +542,29 @@ class BillingCase(EnercoopCase):
     @staticmethod
     def day(text):
         return dt.datetime.strptime(text, "%Y-%m-%d").date()
+
+
+class EnergyHttpCase(common.HttpCase):
+    """An HttpCase whose server sees what the test writes: Odoo 11's HttpCase serves
+    requests with a test cursor of its own, opened after the test's cursor. Test mode is
+    entered first, so that the test's cursor is the server's; its lock is released while
+    the test runs (the test waits for each answer). Everything is rolled back at the end.
+    (The same arrangement as enercoop_coop_shares' SharesHttpCase.)"""
+
+    registry_test_mode = False
+    TIMEOUT_S = 60  # not Odoo's 10 s: a first page on a loaded machine can take longer
+
+    def setUp(self):
+        registry = odoo.registry(common.get_db_name())
+        registry.enter_test_mode()
+        self.addCleanup(registry.leave_test_mode)
+        super().setUp()
+        self.cr.release()
+        # TransactionCase's clean-up closes the cursor, which releases the lock again
+        self.addCleanup(self.cr.acquire)
+
+    def url_open(self, url, data=None, timeout=None):
+        # the test cursor rolls back to its last "commit" when a request starts: move that
+        # savepoint first, so that what the test wrote is kept for the request
+        self.cr.commit()
+        return super().url_open(url, data=data, timeout=timeout or self.TIMEOUT_S)

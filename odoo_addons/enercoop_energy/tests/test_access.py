@@ -12,6 +12,7 @@
 - Every report and controller route of the addon.
 """
 import inspect
+import sys
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
@@ -96,6 +97,17 @@ METHODS = {
     # Odoo's customer statement, rights added (its own test: test_security_reports)
     ("report.account.report_overdue", "get_report_values"): CRUD,
     ("res.partner", "default_get"): CRUD,
+    # the customer's bill: the reader's rights on the invoices (test below)
+    ("report.enercoop_energy.report_energy_invoice", "get_report_values"): CRUD,
+}
+# The addon's HTTP routes: each one is tried by two portal customers on each other's ids
+# and by the public visitor in test_portal_http.
+ROUTES = {
+    "/my/energy": "user",
+    "/my/energy/contract/<int:contract_id>": "user",
+    "/my/energy/contract/<int:contract_id>/document/<int:attachment_id>": "user",
+    # Odoo's portal invoice download (account), overridden to serve the energy bill
+    "/my/invoices/pdf/<int:invoice_id>": "public",
 }
 
 
@@ -237,9 +249,32 @@ class TestAccess(EnercoopAccessMixin, common.SavepointCase):
             ("module", "=", "enercoop_energy"), ("model", "=", "ir.actions.report")])
         self.assertEqual(reports.mapped("name"), ["action_report_energy_invoice"])
 
-    def test_the_addon_has_no_controller_route(self):
-        # the addon serves nothing over HTTP of its own: a new route must get a test here
-        self.assertFalse(http.controllers_per_module.get("enercoop_energy"))
+    def test_every_route_of_the_addon_is_listed(self):
+        # a new route must get its entry here and its test in test_portal_http
+        # (Odoo lists only the direct subclasses of Controller per module: the addon's
+        # controllers, subclasses of the portal's, are found by their module)
+        found = {}
+        prefix = "odoo.addons.enercoop_energy.controllers"
+        for module_name, module in list(sys.modules.items()):
+            if not module_name.startswith(prefix):
+                continue
+            for cls in vars(module).values():
+                if not (inspect.isclass(cls) and issubclass(cls, http.Controller)
+                        and cls.__module__ == module_name):
+                    continue
+                for method in vars(cls).values():  # the addon's own, not inherited
+                    routing = getattr(method, "routing", None)
+                    for route in (routing or {}).get("routes", ()):
+                        found[route] = routing["auth"]
+        self.assertEqual(found, ROUTES)
+
+    def test_energy_bill_of_an_invoice_of_someone_else(self):
+        # the report model itself checks the reader's rights (portal: own invoices only)
+        invoice = self.records["account.invoice"]
+        for role in (REGIONAL, PORTAL, PUBLIC):
+            with self.assertRaises(AccessError, msg=role):
+                self.env["report.enercoop_energy.report_energy_invoice"].sudo(
+                    self.users[role]).get_report_values(invoice.ids)
 
     # ------------------------------------------------------------------ contacts
     def test_regional_users_do_not_see_national_contacts(self):

@@ -221,5 +221,7 @@ class TestBillingRun(BillingCase):
         report = self.env.ref("enercoop_energy.action_report_energy_invoice")
         html = report.render_qweb_html(invoice.ids)[0].decode("utf-8")
         self.assertIn(self.point_base.prm, html)
-        self.assertIn("energy_detail_table", html)
-        self.assertIn("subscription", html)
+        # the customer's bill: indexes and the priced lines (test_energy_bill tells more)
+        self.assertIn('name="bill_indexes"', html)
+        self.assertIn('name="bill_detail"', html)
+        self.assertNotIn("energy_BASE", html)  # no core line code

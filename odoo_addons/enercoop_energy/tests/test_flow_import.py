@@ -329,8 +329,8 @@ class TestFlowImport(EnergyCase):
         # of the November R15 kept as a rejected record
         self.assertEqual(len(self.env["account.invoice"].search(
             [("purchase_contract_id", "!=", False)])), 3)
-        self.assertEqual(self.env["enercoop.load.curve"].search([]).mapped("prm"),
-                         ["30001000000007"])
+        self.assertEqual(self.env["enercoop.load.curve"].search(
+            [("direction", "=", "withdrawal")]).mapped("prm"), ["30001000000007"])
         self.assertIn("30001000000099", self.env["enercoop.flow.rejection"].search([])
                       .mapped("record"))
 
