@@ -150,8 +150,6 @@ def register(elem, owner: str, path: str, unit: Optional[str] = None,
 #: the validated register dict without value and serial. Few shapes recur in a flow
 #: (one per time class and meter kind), so each is checked once; bounded anyway.
 _SHAPES = {}  # type: Dict[tuple, Dict]
-_SHAPE_KEYS = ("Id_Classe_Temporelle", "Classe_Mesure", "Unite_Mesure", "Sens_Mesure",
-               "Nb_Chiffres_Cadran", "Indicateur_Passage_A_Zero", "Indice_Vraisemblance")
 _MEMO_MAX = 4096
 _SHAPE_TEXT_MAX = 512  # a shape with longer texts (garbage) is checked, not memoised
 #: R15/C15 ``Classe_Mesure`` codes of energies over the period (class 1 is a cumulative
@@ -167,21 +165,25 @@ def register_texts(t: Dict[str, Optional[str]], owner: str, unit: Optional[str] 
     FieldError paths are relative to the register element (``Valeur``).
     """
     get = t.get
-    shape = (owner, unit, measure_class, direction) + tuple(map(get, _SHAPE_KEYS))
+    # spelt out, not mapped over a tuple of names: this runs once a register (hot path)
+    shape = (owner, unit, measure_class, direction, get("Id_Classe_Temporelle"),
+             get("Classe_Mesure"), get("Unite_Mesure"), get("Sens_Mesure"),
+             get("Nb_Chiffres_Cadran"), get("Indicateur_Passage_A_Zero"),
+             get("Indice_Vraisemblance"))
     base = _SHAPES.get(shape)
     if base is None:
         base = _describe(t, owner, unit, measure_class, direction)
         if len(_SHAPES) < _MEMO_MAX and sum(len(p) for p in shape if p) < _SHAPE_TEXT_MAX:
             _SHAPES[shape] = base
-    out = dict(base)
+    out = base.copy()
     value = get("Valeur")
-    if value is not None and value.isdigit() and value.isascii() and len(value) < 16:
+    if value is not None and len(value) < 16 and value.isdigit() and value.isascii():
         out["value"] = int(value)
     else:
         out["value"] = v.number(value, "Valeur")
     serial = get("Num_Serie")
     if serial is not None:
-        out["meter_serial"] = v.optional(serial)
+        out["meter_serial"] = serial.strip() or None  # v.optional
     coefficient = get("Coefficient_Lecture")
     if coefficient is not None:
         out["coefficient"] = v.optional_decimal(coefficient, "Coefficient_Lecture")

@@ -84,9 +84,9 @@ def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None
         raise error
     if not supplier:
         raise FieldError(path + "/Classe_Temporelle", "no Classe_Temporelle (one is required)")
-    serials = {reg["meter_serial"] for reg in regs}
     serial = get("Num_Serie") or None
     if serial is None:
+        serials = {reg["meter_serial"] for reg in regs}
         serials.discard(None)
         if len(serials) == 1:
             serial = serials.pop()
@@ -115,7 +115,7 @@ def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None
         "affair_id": get("Id_Affaire") or None,
         "contract_ref": get("Ref_Situation_Contractuelle") or None,
         "collective_self_consumption": get("Autoconsommation_Collective") or None,
-        "previous": _previous(t, path) if _PREVIOUS.intersection(o) else None,
+        "previous": None if _PREVIOUS.isdisjoint(o) else _previous(t, path),
         "registers": regs,
         "measures": [],
     }

@@ -214,6 +214,8 @@ def power_number(text: str):
 
 def prm(text: Optional[str], path: str) -> str:
     """A delivery point identifier: exactly 14 digits (:mod:`enercoop_core.identifiers.prm`)."""
+    if text.__class__ is str and len(text) == 14 and text.isdigit() and text.isascii():
+        return text  # already compact and valid: the case of every record (hot path)
     if not prm_id.is_valid(text):
         raise FieldError(path, "PRM must be 14 digits, got %s" % _show(text))
     return prm_id.compact(text)
