@@ -138,16 +138,77 @@ layer_ldap() {
   ENERCOOP_LDAP_REQUIRED=1 pytest_layer ldap "$VENV/bin/python" tests/ldap -q
 }
 
+# The private slapd for the addons' directory tests (enercoop_directory): started when
+# needed (stopped on exit if this run started it), its URI and credentials exported as
+# ENERCOOP_LDAP_*, with ENERCOOP_LDAP_REQUIRED=1 so that those tests fail instead of skip.
+ensure_slapd() {
+  local state
+  state=$(bash "$REPO/scripts/slapd.sh" start) || return 1
+  [ "$state" = started ] && SLAPD_STARTED=1
+  set -a; eval "$(bash "$REPO/scripts/slapd.sh" env)"; set +a
+  export ENERCOOP_LDAP_REQUIRED=1
+}
+
 ODOO_TEST_DB=${ENERCOOP_TEST_DB:-enercoop_test}
 ODOO_TEST_DB_OK=
+
+# The template database plus the apps the project's manifests depend on that it lacks (OCA's
+# payment, dunning and queue addons, auth_ldap, portal...), installed once without their own
+# tests (`--test-enable` would run every module installed with ours: not ours to test, and
+# far longer than our suite); keyed on the template, the OCA pins and that list of apps.
+# Sets DEPS_DB to its name.
+ensure_deps_db() {
+  local deps installed wip old logfile=$ARTIFACTS/logs/deps-install.log
+  ensure_template || return 1
+  deps=$(python3 -c '
+import ast, os, sys
+root, ours = sys.argv[1], sys.argv[2].split(",")
+depends = set()
+for name in ours:
+    with open(os.path.join(root, name, "__manifest__.py"), encoding="utf-8") as handle:
+        depends.update(ast.literal_eval(handle.read()).get("depends", []))
+print(",".join(sorted(depends - set(ours))))' "$REPO/odoo_addons" "$(project_addons)") || return 1
+  # only those the template lacks: naming an installed module in -i loads its data again
+  # (a module added to the addons folder after the template was made is not even listed there)
+  installed=$(psql_q "$TEMPLATE_DB" "SELECT string_agg(name, ',') FROM ir_module_module
+    WHERE state = 'installed' AND name IN ('$(sed "s/,/','/g" <<<"$deps")')")
+  deps=$(python3 -c 'import sys; print(",".join(sorted(set(sys.argv[1].split(",")) - set(sys.argv[2].split(",")))))' \
+    "$deps" "$installed")
+  if [ -z "$deps" ]; then DEPS_DB=$TEMPLATE_DB; return 0; fi
+  DEPS_DB=enercoop_deps_$(content_hash "$REPO/requirements/odoo11-oca.txt" -- "$TEMPLATE_DB" "$deps")
+  db_exists "$DEPS_DB" && return 0
+  wip=${DEPS_DB}_wip_$ODOO_TEST_DB
+  drop_db "$wip"
+  clone_db "$TEMPLATE_DB" "$wip" || return 1
+  echo "   the apps our addons depend on, once: $deps"
+  if run timeout --kill-after=30 "${ENERCOOP_ODOO_TIMEOUT:-1800}" \
+       env PATH="$(odoo_env_path)" PYTHONWARNINGS=ignore "$ODOO_BIN" -c "$ODOO_CONF" -d "$wip" \
+       -i "$deps" --stop-after-init --http-port="$(free_port)" --log-level=warn >"$logfile" 2>&1 \
+     && ! grep -q ' ERROR \| CRITICAL ' "$logfile"; then
+    # another run may have made it meanwhile: keep the first one
+    if db_exists "$DEPS_DB"; then drop_db "$wip"; return 0; fi
+    psql_q postgres "ALTER DATABASE \"$wip\" RENAME TO \"$DEPS_DB\"" >/dev/null || return 1
+    if [ -d "$ODOO_DATA/filestore/$wip" ]; then
+      mv "$ODOO_DATA/filestore/$wip" "$ODOO_DATA/filestore/$DEPS_DB"
+    fi
+  else
+    tail -n 30 "$logfile" >&2
+    echo "   installing $deps failed (log: $logfile)" >&2
+    drop_db "$wip"; return 1
+  fi
+  # copies for earlier pins or lists of apps are dead weight
+  for old in $(psql_q postgres "SELECT datname FROM pg_database WHERE datname LIKE 'enercoop\_deps\_%' AND datname <> '$DEPS_DB' AND datname NOT LIKE '%\_wip\_%'"); do
+    drop_db "$old"
+  done
+}
 
 # Install the project's addons into a fresh copy of the template database: install_addons
 # DB LOG [extra odoo options]. The HTTP port is a free one (Odoo listens even with
 # --stop-after-init when tests are enabled).
 install_addons() {
   local db=$1 logfile=$2; shift 2
-  ensure_template || return 1
-  clone_db "$TEMPLATE_DB" "$db" || return 1
+  ensure_deps_db || return 1
+  clone_db "$DEPS_DB" "$db" || return 1
   # bounded: a test stuck on a lock must fail the layer, not hang CI
   run timeout --kill-after=30 "${ENERCOOP_ODOO_TIMEOUT:-1800}" \
     env PATH="$(odoo_env_path)" PYTHONWARNINGS=ignore "$ODOO_BIN" -c "$ODOO_CONF" -d "$db" \
@@ -160,6 +221,7 @@ layer_odoo() {
   echo "== [odoo] Odoo 11 + PostgreSQL 15: install and test $addons"
   if [ -z "$addons" ]; then record odoo FAIL 0 0 "no addon in odoo_addons/"; return; fi
   if ! ensure_pg; then record odoo FAIL 0 0 "PostgreSQL did not start"; return; fi
+  if ! ensure_slapd; then record odoo FAIL 0 0 "slapd did not start"; return; fi
   install_addons "$ODOO_TEST_DB" "$logfile" --test-enable
   rc=$?
   report=$(python3 "$REPO/scripts/odoo_test_report.py" "$logfile" "$REPO/odoo_addons" "$addons" "$rc")
@@ -242,6 +304,7 @@ layer_wheels() {
     record wheels FAIL 0 0 "the wheels did not build (log: $logs/wheels-build.log)"; return
   fi
   if ! ensure_pg; then record wheels FAIL 0 0 "PostgreSQL did not start"; return; fi
+  if ! ensure_slapd; then record wheels FAIL 0 0 "slapd did not start"; return; fi
   if ! run bash "$REPO/scripts/wheels_venv.sh" "$dir" "$dir/dist" >>"$logs/wheels-build.log" 2>&1; then
     tail -n 20 "$logs/wheels-build.log"
     record wheels FAIL 0 0 "the wheels did not install (log: $logs/wheels-build.log)"; return
@@ -262,7 +325,7 @@ print(",".join(sorted(depends - set(ours))))' "$site/odoo/addons" "$addons") \
   # a new database with base, then the apps the manifests name (their own tests not run),
   # made once per Odoo pins and list of apps, then copied: never the template database
   base_db=enercoop_wheels_base_$(content_hash "$REPO/requirements/odoo11.txt" \
-    "$REPO/scripts/prune_odoo_addons.py" -- "$deps")
+    "$REPO/requirements/odoo11-oca.txt" "$REPO/scripts/prune_odoo_addons.py" -- "$deps")
   if ! db_exists "$base_db"; then
     wip=${base_db}_wip_$ODOO_TEST_DB
     psql_q postgres "DROP DATABASE IF EXISTS \"$wip\"" >/dev/null

@@ -4,11 +4,13 @@ A partner dict (what the Odoo addon or a JSON export gives)::
 
     {"id": 42, "name": "Camille Martin", "firstname": "Camille", "lastname": "Martin",
      "email": "camille.martin@example.org", "member_number": "M0042",
-     "roles": ["consumer", "member"], "company": "Enercoop Provence", "active": true}
+     "roles": ["consumer", "member"], "company": "Enercoop Provence",
+     "college": "Consumers", "active": true}
 
 ``id`` and ``name`` (or ``lastname``) are required; a partner with no role or with
 ``"active": false`` has no place in the directory (if it had an entry, the entry moves to
-``ou=former``). Roles: consumer, producer, partner, member, employee.
+``ou=former``). Roles: consumer, producer, partner, member, employee. ``college`` (optional):
+the member's college in the cooperative, which gives a group ``college-<slug>``.
 
 Uids (logins) are ``first.last`` in lowercase ASCII (accents dropped, other characters
 turned into ``-``), ``last`` alone or the words of the name for a partner without first
@@ -54,6 +56,7 @@ class Partner:
     member_number: Optional[str]
     roles: Tuple[str, ...]
     company: Optional[str]
+    college: Optional[str] = None
 
     @property
     def uid_base(self) -> str:
@@ -133,7 +136,8 @@ def partners_from_dicts(records: Iterable[Mapping[str, Any]],
             out.append(Partner(
                 key=key, cn=cn, sn=last or cn, given_name=given if last else None,
                 mail=mail, member_number=_text(record, "member_number", key),
-                roles=roles, company=_text(record, "company", key)))
+                roles=roles, company=_text(record, "company", key),
+                college=_text(record, "college", key)))
         except InputError as exc:
             if exc.file is None and file is not None:
                 exc.file = file
@@ -201,13 +205,15 @@ def assign_uids(partners: Sequence[Partner], owned: Mapping[str, Sequence[str]],
             key=partner.key, uid=uid, cn=partner.cn, sn=partner.sn,
             given_name=partner.given_name, mail=partner.mail,
             member_number=partner.member_number, roles=partner.roles,
-            company=partner.company, former_uids=former, uid_number=uid_number))
+            company=partner.company, former_uids=former, uid_number=uid_number,
+            college=partner.college))
     return people
 
 
 def groups_for(people: Sequence[Person], layout: Layout) -> List[Group]:
-    """One group per role and one per company, each with at least one member (an empty
-    groupOfNames is not valid LDAP: a group whose last member goes is deleted)."""
+    """One group per role, one per company and one per college, each with at least one
+    member (an empty groupOfNames is not valid LDAP: a group whose last member goes is
+    deleted)."""
     members: Dict[str, List[str]] = {}
     descriptions: Dict[str, str] = {}
     for role in ROLES:
@@ -215,18 +221,22 @@ def groups_for(people: Sequence[Person], layout: Layout) -> List[Group]:
     for person in people:
         for role in person.roles:
             members.setdefault(ROLE_GROUPS[role], []).append(person.uid)
-        if person.company:
-            cn = layout.company_group_prefix + (slug(person.company) or "company")
+        for value, prefix, label, name in (
+                (person.company, layout.company_group_prefix, "Regional cooperative",
+                 "company"),
+                (person.college, layout.college_group_prefix, "College", "college")):
+            if not value:
+                continue
+            cn = prefix + (slug(value) or name)
             if cn in ROLE_GROUPS.values():
-                raise InputError("company group %r clashes with a role group" % cn,
-                                 record=person.key, field="company")
+                raise InputError("%s group %r clashes with a role group" % (name, cn),
+                                 record=person.key, field=name)
             known = descriptions.get(cn)
-            label = "Regional cooperative: %s" % person.company
-            if known is not None and known != label:
-                raise InputError("companies %r and %r give the same group %r" % (
-                    known.split(": ", 1)[1], person.company, cn), record=person.key,
-                    field="company")
-            descriptions[cn] = label
+            text = "%s: %s" % (label, value)
+            if known is not None and known != text:
+                raise InputError("%r and %r give the same group %r" % (
+                    known.split(": ", 1)[1], value, cn), record=person.key, field=name)
+            descriptions[cn] = text
             members.setdefault(cn, []).append(person.uid)
     return [Group(cn, descriptions[cn], tuple(sorted(uids)))
             for cn, uids in sorted(members.items())]

@@ -52,6 +52,7 @@ class Person:
     company: Optional[str] = None
     former_uids: Tuple[str, ...] = ()
     uid_number: Optional[int] = None
+    college: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Layout:
     """Where the ERP's part of the tree lives and which attributes carry what.
 
     ``base_dn`` holds three organizational units: ``people_ou`` (current people),
-    ``groups_ou`` (one group per role and per company), ``former_ou`` (people who left:
+    ``groups_ou`` (one group per role, per company and per college), ``former_ou`` (people who left:
     moved there, never deleted). ``marker`` is the ``businessCategory`` value that marks
     an entry as the ERP's. POSIX accounts (``posix=True``) get ``uidNumber =
     posix_uid_base + partner id``, ``gidNumber = posix_gid`` and ``/home/<uid>``.
@@ -103,6 +104,7 @@ class Layout:
     key_attr: str = "employeeNumber"
     member_number_attr: str = "departmentNumber"
     company_group_prefix: str = "coop-"
+    college_group_prefix: str = "college-"
     posix: bool = False
     posix_uid_base: int = 100000
     posix_gid: int = 100000

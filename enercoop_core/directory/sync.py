@@ -319,9 +319,10 @@ class ApplyResult:
 
 
 def connect(uri: str, bind_dn: Optional[str] = None, password: Optional[str] = None,
-            timeout: float = 10.0):
+            timeout: float = 10.0, start_tls: bool = False):
     """An LDAPv3 connection bound as ``bind_dn`` (simple bind), or with SASL EXTERNAL on
-    an ``ldapi://`` URI when no bind DN is given."""
+    an ``ldapi://`` URI when no bind DN is given. ``start_tls``: StartTLS before the bind
+    (an ``ldaps://`` URI is TLS from the start); ``timeout`` in seconds."""
     ldap = require_ldap()
     try:
         conn = ldap.initialize(uri)
@@ -329,6 +330,8 @@ def connect(uri: str, bind_dn: Optional[str] = None, password: Optional[str] = N
         conn.set_option(ldap.OPT_REFERRALS, 0)
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
         conn.set_option(ldap.OPT_TIMEOUT, timeout)
+        if start_tls:
+            conn.start_tls_s()
         if bind_dn:
             conn.simple_bind_s(bind_dn, password or "")
         elif uri.startswith("ldapi://"):

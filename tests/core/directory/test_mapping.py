@@ -141,3 +141,17 @@ def test_two_company_names_with_one_slug_are_refused():
     with pytest.raises(InputError) as err:
         groups_for(people, LAYOUT)
     assert (err.value.record, err.value.field) == ("2", "company")
+
+
+def test_a_group_per_college():
+    people = assign_uids(partners_from_dicts([
+        partner(1, "A", "B", roles=["member"], college="Consommateurs"),
+        partner(2, "C", "D", roles=["member"], college="Consommateurs"),
+        partner(3, "E", "F", roles=["member", "producer"], college="Producteurs"),
+        partner(4, "G", "H", roles=["consumer"]),
+    ]), {}, [])
+    groups = {g.cn: g for g in groups_for(people, LAYOUT)}
+    assert groups["college-consommateurs"].members == ("a.b", "c.d")
+    assert groups["college-consommateurs"].description == "College: Consommateurs"
+    assert groups["college-producteurs"].members == ("e.f",)
+    assert not [cn for cn in groups if cn.startswith("college-") and "g.h" in groups[cn].members]

@@ -1,0 +1,99 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The seam between Odoo and ``enercoop_core.directory``: conversions only, no rule here.
+
+- a directory configuration record -> the core's ``Layout`` and connection;
+- Odoo contacts -> the partner dicts the core's mapping reads (``id``, ``name``, ``email``,
+  ``member_number``, ``roles``, ``company``, ``college``, ``active``);
+- the core's plan and apply result -> the counts and text of a run log;
+- core errors -> ``UserError`` with the core's message.
+"""
+import datetime as dt
+from contextlib import contextmanager
+
+from odoo.exceptions import UserError
+
+from enercoop_core.directory.dn import split_dn
+from enercoop_core.directory.mapping import partners_from_dicts
+from enercoop_core.directory.model import Layout
+from enercoop_core.directory.sync import Change, Plan, connect
+from enercoop_core.errors import EnercoopError
+
+# the run log's counters, by kind of core change
+COUNTERS = {"add": "added_count", "modify": "modified_count", "rename": "moved_count",
+            "disable": "disabled_count", "delete": "removed_count"}
+
+
+def layout_of(config):
+    """The core's ``Layout`` of a configuration: the ERP owns the subtree ``base_dn``."""
+    return Layout(base_dn=config.base_dn.strip())
+
+
+def open_connection(config, password):
+    """A bound python-ldap connection for ``config`` (StartTLS when asked; an ldaps://
+    URI is TLS from the start). Raises the core's ``DirectoryError``."""
+    return connect(config.uri.strip(), config.bind_dn or None, password,
+                   timeout=config.timeout or 10, start_tls=config.tls_mode == "starttls")
+
+
+def dn_error(text):
+    """Why ``text`` is not a DN (the core's message), or None when it is one."""
+    try:
+        return None if split_dn(text or "") else "empty DN"
+    except EnercoopError as exc:
+        return str(exc)
+
+
+def partner_dict(partner, roles, company, member_number=None, college=None):
+    """The core's partner dict of a contact (``roles``: the core's role names)."""
+    return {"id": partner.id, "name": partner.name, "email": partner.email or None,
+            "member_number": str(member_number) if member_number else None,
+            "roles": sorted(roles), "company": company.name, "college": college,
+            "active": bool(partner.active)}
+
+
+def refused_records(records):
+    """The records the core refuses, each with its message: ``[(record, message)]``
+    (each record validated alone, so that every bad one is listed at once)."""
+    refused = []
+    for record in records:
+        try:
+            partners_from_dicts([record])
+        except EnercoopError as exc:
+            refused.append((record, str(exc)))
+    return refused
+
+
+def with_removals(plan, removals):
+    """The core's plan with the deletes of the removal policy appended."""
+    return Plan(tuple(plan.changes) + tuple(removals), tuple(plan.conflicts))
+
+
+def delete_change(dn, key, days):
+    return Change("delete", dn, note="partner %s removed after %d day(s) in former" % (key, days))
+
+
+def run_values(plan, result=None):
+    """Counts and texts of a run log from the core's plan (and its apply result)."""
+    counts = plan.counts()
+    values = {field: counts.get(kind, 0) for kind, field in COUNTERS.items()}
+    values["conflict_count"] = len(plan.conflicts)
+    values["plan_text"] = plan.describe()
+    values["conflict_text"] = "\n".join(plan.conflicts)
+    if result is not None:
+        values["error_count"] = len(result.errors)
+        values["error_text"] = "\n".join(str(err) for err in result.errors)
+    return values
+
+
+def ldap_time(value):
+    """An LDAP GeneralizedTime (``20261201145500Z``) as a naive UTC datetime."""
+    return dt.datetime.strptime(value[:14], "%Y%m%d%H%M%S")
+
+
+@contextmanager
+def core_errors():
+    """Turn a core error (bad input, directory unreachable) into a UserError."""
+    try:
+        yield
+    except EnercoopError as exc:
+        raise UserError(str(exc)) from exc
