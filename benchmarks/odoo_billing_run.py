@@ -31,11 +31,10 @@ one).
     python benchmarks/odoo_billing_run.py --quick          # 200 contracts
     python benchmarks/odoo_billing_run.py --quick --profile /tmp/run.prof   # cProfile
 
-Measured 2026-12-01 on the shared 2-core machine (load average 8 to 11, then 1 to 4),
-``nice -n 19``, 5,000 contracts in chunks of 250, 9.2 lines an invoice: at 3,000 billed
-(the last 2,000 did not end in the session), run 1,944 s (93 invoices/min), plain creates
-1,728 s (104/min), ratio 0.89 (0.60 after the first chunk, which lists all 5,000; 0.89 to
-1.11 from 500 on). Also in README.md, "Odoo billing run".
+Measured 2026-12-01 on the shared 2-core machine (load average 6 to 11), ``nice -n 10``,
+5,000 contracts in chunks of 500, 9.2 lines an invoice: run 3,580 s (84 invoices/min),
+plain creates 3,132 s (96/min), ratio 0.87 (0.85 by CPU seconds; 1.08 at 500, 0.89 at
+3,000, 0.87 from 4,000 on). Also in README.md, "Odoo billing run".
 
 Runs under the Odoo venv (``.run/odoo-venv``); started with another Python it re-executes
 itself there. Needs ``bash scripts/test.sh`` (or ``scripts/setup_host.sh``) to have run.

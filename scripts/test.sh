@@ -152,6 +152,19 @@ ensure_slapd() {
 ODOO_TEST_DB=${ENERCOOP_TEST_DB:-enercoop_test}
 ODOO_TEST_DB_OK=
 
+# The apps the given addons' manifests depend on, the addons themselves left out:
+# addon_depends FOLDER ADDON,ADDON...
+addon_depends() {
+  python3 -c '
+import ast, os, sys
+root, ours = sys.argv[1], sys.argv[2].split(",")
+depends = set()
+for name in ours:
+    with open(os.path.join(root, name, "__manifest__.py"), encoding="utf-8") as handle:
+        depends.update(ast.literal_eval(handle.read()).get("depends", []))
+print(",".join(sorted(depends - set(ours))))' "$1" "$2"
+}
+
 # The template database plus the apps the project's manifests depend on that it lacks (OCA's
 # payment, dunning and queue addons, auth_ldap, portal...), installed once without their own
 # tests (`--test-enable` would run every module installed with ours: not ours to test, and
@@ -160,14 +173,7 @@ ODOO_TEST_DB_OK=
 ensure_deps_db() {
   local deps installed wip old logfile=$ARTIFACTS/logs/deps-install.log
   ensure_template || return 1
-  deps=$(python3 -c '
-import ast, os, sys
-root, ours = sys.argv[1], sys.argv[2].split(",")
-depends = set()
-for name in ours:
-    with open(os.path.join(root, name, "__manifest__.py"), encoding="utf-8") as handle:
-        depends.update(ast.literal_eval(handle.read()).get("depends", []))
-print(",".join(sorted(depends - set(ours))))' "$REPO/odoo_addons" "$(project_addons)") || return 1
+  deps=$(addon_depends "$REPO/odoo_addons" "$(project_addons)") || return 1
   # only those the template lacks: naming an installed module in -i loads its data again
   # (a module added to the addons folder after the template was made is not even listed there)
   installed=$(psql_q "$TEMPLATE_DB" "SELECT string_agg(name, ',') FROM ir_module_module
@@ -311,14 +317,7 @@ layer_wheels() {
   fi
   site=$dir/venv/lib/python3.7/site-packages
   # the Odoo apps the installed manifests depend on (the project's own addons left out)
-  deps=$(python3 -c '
-import ast, os, sys
-root, ours = sys.argv[1], sys.argv[2].split(",")
-depends = set()
-for name in ours:
-    with open(os.path.join(root, name, "__manifest__.py"), encoding="utf-8") as handle:
-        depends.update(ast.literal_eval(handle.read()).get("depends", []))
-print(",".join(sorted(depends - set(ours))))' "$site/odoo/addons" "$addons") \
+  deps=$(addon_depends "$site/odoo/addons" "$addons") \
     || { record wheels FAIL 0 0 "an addon's manifest is missing from the wheels"; return; }
   odoo=(timeout --kill-after=30 "${ENERCOOP_ODOO_TIMEOUT:-1800}" env PATH="$(odoo_env_path)"
         PYTHONWARNINGS=ignore "$dir/venv/bin/odoo" -c "$dir/odoo.conf" --stop-after-init)
