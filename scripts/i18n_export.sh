@@ -9,10 +9,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 REPO=$ENERCOOP_REPO
-DB=enercoop_i18n
+# a scratch database of this run's own: two exports at once must not share one
+DB=enercoop_i18n_$$
 
 PG_STARTED=
-cleanup() { [ -z "$PG_STARTED" ] || bash "$REPO/scripts/pg.sh" stop >/dev/null; }
+cleanup() {
+  drop_db "$DB" >/dev/null 2>&1 || true
+  [ -z "$PG_STARTED" ] || bash "$REPO/scripts/pg.sh" stop >/dev/null
+}
 trap cleanup EXIT
 
 all=$(project_addons)
@@ -25,7 +29,7 @@ bash "$REPO/scripts/odoo_conf.sh" >/dev/null
 ensure_template || die "could not create the template database"
 clone_db "$TEMPLATE_DB" "$DB"
 odoo_run -d "$DB" -i "$all" --stop-after-init --http-port="$(free_port)" --log-level=warn \
-  >"$LOG_DIR/i18n.log" 2>&1 || die "could not install the addons (log: $LOG_DIR/i18n.log)"
+  >"$LOG_DIR/i18n-$$.log" 2>&1 || die "could not install the addons (log: $LOG_DIR/i18n-$$.log)"
 
 for addon in "${targets[@]}"; do
   out=$REPO/odoo_addons/$addon/i18n
@@ -33,7 +37,7 @@ for addon in "${targets[@]}"; do
   mkdir -p "$out"
   tmp=$(mktemp -d)
   odoo_run -d "$DB" --modules="$addon" --i18n-export="$tmp/template.po" --stop-after-init \
-    --log-level=warn >>"$LOG_DIR/i18n.log" 2>&1
+    --log-level=warn >>"$LOG_DIR/i18n-$$.log" 2>&1
   mv "$tmp/template.po" "$out/$addon.pot"
   rmdir "$tmp"
   "$VENV/bin/python" "$REPO/scripts/po_merge.py" "$out/$addon.pot" "$out/fr.po" "$out/fr.po"
