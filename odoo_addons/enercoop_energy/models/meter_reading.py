@@ -13,6 +13,24 @@ from .delivery_point import DIRECTIONS, check_same_company
 NATURES = [("real", "Real"), ("estimated", "Estimated"), ("self_read", "Self-read"),
            ("corrected", "Corrected")]
 OWNERS = [("distributor", "Distributor"), ("supplier", "Supplier")]
+#: C15 ``Code_Qualification``: indexes read before or after a technical operation (a meter
+#: change): the core orders a day's readings by it
+QUALIFICATIONS = [("before", "Before the operation"), ("after", "After the operation")]
+
+
+def durations_text(durations_s):
+    """``(("HPH", 3600), ...)`` (the core's ``Reading.durations_s``) -> ``"HPH=3600 ..."``."""
+    return " ".join("%s=%d" % (time_class, seconds) for time_class, seconds in durations_s)
+
+
+def duration_measures(text):
+    """The R171 ``DD`` measures (withdrawal, seconds) of a :func:`durations_text`."""
+    measures = []
+    for item in (text or "").split():
+        time_class, _sep, seconds = item.partition("=")
+        measures.append({"quantity": "DD", "unit": "S", "direction": "withdrawal",
+                         "time_class": time_class, "value": int(seconds)})
+    return measures
 
 
 class MeterReading(models.Model):
@@ -58,6 +76,14 @@ class MeterReading(models.Model):
     meter_serial = fields.Char(string="Meter serial number", readonly=True)
     fta = fields.Char(string="FTA", readonly=True)
     subscribed_kva = fields.Float(string="Subscribed power (kVA)", readonly=True)
+    qualification = fields.Selection(
+        QUALIFICATIONS, string="Side of the operation", readonly=True,
+        help="C15: an index read just before or just after a technical operation (meter "
+             "change) of the same day; the bill takes the readings of a day in that order.")
+    overrun_durations = fields.Char(
+        string="Overrun durations (s)", readonly=True,
+        help="R171 (BT > 36 kVA): cumulative time above the subscribed power per time "
+             "class, in seconds (the bill's overrun component, CMDPS).")
     flow = fields.Char(string="Flow", readonly=True)
 
     @api.constrains("delivery_point_id", "company_id")
@@ -125,7 +151,9 @@ class MeterReading(models.Model):
                     "nature_code": row.nature_code or None, "status": row.status or None,
                     "fta": row.fta or None,
                     "subscribed_kva": row.subscribed_kva or None,
-                    "meter_serial": row.meter_serial or None, "registers": []}
+                    "meter_serial": row.meter_serial or None,
+                    "qualification": row.qualification or None,
+                    "measures": duration_measures(row.overrun_durations), "registers": []}
             record["registers"].append({
                 "owner": row.owner, "time_class": row.time_class,
                 "measure_class": row.measure_class, "direction": row.direction,
@@ -195,4 +223,7 @@ class MeterReading(models.Model):
             "meter_serial": reading.meter_serial or record.get("meter_serial"),
             "fta": record.get("fta"),
             "subscribed_kva": float(record.get("subscribed_kva") or 0.0),
+            "qualification": reading.qualification if reading.qualification in dict(
+                QUALIFICATIONS) else False,
+            "overrun_durations": durations_text(reading.durations_s) or False,
             "flow": record.get("flow"), "flow_file_id": flow_file.id}

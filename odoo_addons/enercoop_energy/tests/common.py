@@ -205,7 +205,7 @@ C15_PRM = """  <PRM>
       <Type_Evenement>CONTRAT</Type_Evenement>
       <Date_Evenement>%(date)sT00:00:00+01:00</Date_Evenement>
       <Nature_Evenement>%(code)s</Nature_Evenement>
-      <Id_Affaire>%(affair)s</Id_Affaire>
+      <Id_Affaire>%(affair)s</Id_Affaire>%(releves)s
     </Evenement_Declencheur>
     <Situation_Contractuelle>
       <Etat_Contractuel>%(state)s</Etat_Contractuel>
@@ -219,12 +219,30 @@ C15_PRM = """  <PRM>
 """
 
 
-def c15_flow(events, created="2025-03-02T03:00:00+01:00"):
-    """A C15 document: ``events`` = [(prm, day, code, fta, kva)]."""
+C15_READING = """
+        <Donnees_Releve><Code_Qualification>%(side)s</Code_Qualification>
+          <Date_Releve>%(date)sT00:00:00+01:00</Date_Releve><Nature_Index>%(nature)s</Nature_Index>
+          %(classes)s
+        </Donnees_Releve>"""
+C15_CLASS = """<Classe_Temporelle_Distributeur><Id_Classe_Temporelle>%s</Id_Classe_Temporelle>
+            <Classe_Mesure>1</Classe_Mesure><Unite_Mesure>kWh</Unite_Mesure>
+            <Sens_Mesure>0</Sens_Mesure><Valeur>%s</Valeur></Classe_Temporelle_Distributeur>"""
+
+
+def c15_flow(events, created="2025-03-02T03:00:00+01:00", readings=None):
+    """A C15 document: ``events`` = [(prm, day, code, fta, kva)]; ``readings`` = {prm:
+    [(Code_Qualification "1" before / "2" after, Nature_Index, [(class, kWh)])]}, the
+    indexes read at the PRM's event."""
     body = C15_HEAD % {"created": created}
     for number, (prm, day, code, fta, kva) in enumerate(events):
+        releves = "".join(C15_READING % {
+            "side": side, "date": day, "nature": nature,
+            "classes": "".join(C15_CLASS % item for item in classes)}
+            for side, nature, classes in (readings or {}).get(prm, ()))
         body += C15_PRM % {"prm": prm, "date": day, "code": code, "fta": fta, "kva": kva,
                            "affair": "A%04d" % number,
+                           "releves": "\n      <Releves>%s\n      </Releves>" % releves
+                           if releves else "",
                            "state": "RESILIE" if code in ("RES", "CFNS") else "EN SERVICE"}
     return (body + "</C15>\n").encode("utf-8")
 
@@ -374,6 +392,28 @@ def r17_flow(readings):
     <Date_Creation>2025-03-02T05:00:00+01:00</Date_Creation></En_Tete_Flux>
 %s</Index_C2_C3_C4>
 """ % "".join(blocks)).encode("utf-8")
+
+
+def r171_flow(series):
+    """An R171 document (daily indexes of C2-C4 points, namespaced root): ``series`` =
+    [(prm, grandeurPhysique, time class, unit, [(dateFin, value)])], withdrawal, the
+    distributor's calendar (EA registers; DD overrun durations in seconds...)."""
+    body = "".join("""    <serieMesuresDatees><prmId>%s</prmId><type>IDX</type>
+      <grandeurMetier>CONS</grandeurMetier><grandeurPhysique>%s</grandeurPhysique>
+      <typeCalendrier>D</typeCalendrier><codeClasseTemporelle>%s</codeClasseTemporelle>
+      <unite>%s</unite><mesuresDateesListe>%s</mesuresDateesListe></serieMesuresDatees>
+""" % (prm, physical, time_class, unit, "".join(
+        "<mesureDatee><dateFin>%s</dateFin><valeur>%s</valeur></mesureDatee>" % point
+        for point in points)) for prm, physical, time_class, unit, points in series)
+    return ("""<?xml version="1.0" encoding="UTF-8"?>
+<ns2:R171 xmlns:ns2="http://www.enedis.fr/stm/R171">
+  <entete><emetteur>Enedis</emetteur><destinataire>COOPTEST</destinataire>
+    <dateHeureCreation>2025-03-02T01:13:01</dateHeureCreation><flux>R171</flux>
+    <version>1.2.0</version></entete>
+  <serieMesuresDateesListe>
+%s  </serieMesuresDateesListe>
+</ns2:R171>
+""" % body).encode("utf-8")
 
 
 def r15_flow(readings):

@@ -11,17 +11,17 @@ from odoo.exceptions import ValidationError
 from odoo.tests import common
 
 from enercoop_core import flows
-from enercoop_core.billing.readings import from_records
+from enercoop_core.billing.readings import from_records, same_day_rank
 
-from .common import (EnergyCase, c12_flow, demo_flow, f12_recap_flow, f15_general_flow,
-                     r4x_flow, r15_flow, r17_flow)
+from .common import (EnergyCase, c12_flow, c15_flow, demo_flow, f12_recap_flow,
+                     f15_general_flow, r4x_flow, r15_flow, r17_flow, r171_flow)
 
 DEMO_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demo")
 # fields a reading row gets from the flow (what the bulk and the ORM paths must agree on)
 READING_FIELDS = ("key", "record_key", "prm", "date", "instant", "reading_id", "nature",
                   "nature_code", "reason", "status", "owner", "time_class", "measure_class",
                   "direction", "value_wh", "value_kwh", "digits", "rollover", "meter_serial",
-                  "fta", "subscribed_kva", "flow")
+                  "fta", "subscribed_kva", "qualification", "overrun_durations", "flow")
 
 DEMO_PRMS = ["30001000000001", "30001000000002", "30001000000003", "30001000000004",
              "30001000000005", "30002000000001", "30002000000002"]
@@ -479,3 +479,62 @@ class TestFlowImport(EnergyCase):
         self.assertIn("energies over a period only", flow_file.skipped_note)
         self.assertIn("quantity energy", flow_file.skipped_note)
         self.assertFalse(self.Reading.search([("prm", "=", prm), ("date", "=", "2025-04-01")]))
+
+    # ------------------------------------------------------------------ what the bill reads
+    def core_readings(self, name, content):
+        """The core's readings of one flow file, parsed outside Odoo."""
+        tmp = tempfile.mkdtemp()
+        try:
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as handle:
+                handle.write(content)
+            return from_records(list(flows.parse([path])))
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_c15_indexes_keep_the_side_of_the_operation(self):
+        # a meter change: the old meter's last (estimated) indexes and the new meter's
+        # first ones, read the same day; the rows keep which is which, and the records
+        # they give back order the day as the core does (before, then after)
+        prm = "30001000000001"
+        point = self.points[prm]
+        point.write({"fta": "BTINFMU4", "subscribed_kva": 9})
+        self.create_contract(point, date_start="2025-01-01")
+        name, content = "C15_meter_change.xml", c15_flow(
+            [(prm, "2025-03-01", "MES", "BTINFMU4", 9)], readings={prm: [
+                ("2", "REEL", [("HPH", 3), ("HCH", 1)]),
+                ("1", "ESTIME", [("HPH", 3456), ("HCH", 2100)])]})
+        flow_file = self.import_files([(name, content)])
+        rows = flow_file.reading_ids
+        self.assertEqual(sorted((r.qualification, r.time_class, int(r.value_wh)) for r in rows), [
+            ("after", "HCH", 1000), ("after", "HPH", 3000),
+            ("before", "HCH", 2100000), ("before", "HPH", 3456000)])
+        again = sorted(from_records(rows._to_core_records()), key=same_day_rank)
+        self.assertEqual([(r.qualification, r.registers) for r in again],
+                         [(r.qualification, r.registers) for r in sorted(
+                             self.core_readings(name, content), key=same_day_rank)])
+        self.assertEqual([r.qualification for r in again], ["before", "after"])
+
+    def test_r171_overrun_durations_reach_the_core_readings(self):
+        # BT > 36 kVA: R171 DD series (cumulative seconds above the subscribed power) ride
+        # on the day's index rows and come back as the core's durations_s (the overrun
+        # component of the bill); a second import changes nothing
+        prm = "60000000000002"
+        self.create_point(prm, fta="BTSUPCU4", subscribed_kva=60)
+        days = ("2025-03-01T00:00:00", "2025-03-02T00:00:00")
+        name, content = "R171_overruns.xml", r171_flow([
+            (prm, "EA", "HPH", "Wh", [(days[0], 1000000), (days[1], 1450000)]),
+            (prm, "EA", "HCH", "Wh", [(days[0], 500000), (days[1], 520000)]),
+            (prm, "DD", "HPH", "S", [(days[0], 600), (days[1], 4200)])])
+        flow_file = self.import_files([(name, content)])
+        self.assertEqual(flow_file.rejected_count, 0)
+        rows = flow_file.reading_ids
+        self.assertEqual(set(rows.filtered(lambda r: r.date == "2025-03-02")
+                             .mapped("overrun_durations")), {"HPH=4200"})
+        again = from_records(rows._to_core_records())
+        expected = self.core_readings(name, content)
+        self.assertEqual(sorted((r.day, r.durations_s) for r in again),
+                         sorted((r.day, r.durations_s) for r in expected))
+        self.assertEqual(sorted(r.durations_s for r in again), [(("HPH", 600),), (("HPH", 4200),)])
+        second = self.import_files([(name, content)])
+        self.assertEqual((second.new_count, second.rejected_count), (0, 0))
