@@ -6,8 +6,9 @@ the cooperative's OpenLDAP directory.
 - ``enercoop directory sync ...`` (same options) applies them (exit 0; 1 when a change
   failed or a conflict was left).
 
-Bad input (unreadable JSON, bad partner record, unreachable server, wrong password) exits
-with 2.
+``--remove-after DAYS`` deletes the people who have sat unchanged in ou=former for DAYS
+days or more (without it they stay there). Bad input (unreadable JSON, bad partner record,
+unreachable server, wrong password) exits with 2.
 """
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ example FILE.json (a list, or {"partners": [...]}):
     "roles": ["consumer", "member"], "company": "Enercoop Provence"},
    {"id": 43, "name": "SARL Soleil", "roles": ["producer"], "active": true}]
 roles: consumer, producer, partner, member, employee. A partner with no role or
-"active": false has no entry; one that had an entry is moved to ou=former.
+"active": false has no entry; one that had an entry is moved to ou=former, and stays
+there unless --remove-after DAYS is given: then it is deleted once its entry has been
+unchanged there for DAYS days or more (modifyTimestamp; 0: at the next run).
 
 example:
   enercoop directory plan --people partners.json --uri ldap://127.0.0.1:3890/ \\
@@ -65,9 +68,33 @@ def register(subparsers) -> None:
                          "(default: the server's only naming context)")
         cmd.add_argument("--posix", action="store_true",
                          help="also posixAccount (uidNumber = 100000 + partner id)")
+        cmd.add_argument("--remove-after", type=_days, metavar="DAYS",
+                         help="delete the people who have been in ou=former, their entry "
+                              "unchanged, for DAYS days or more (default: keep them there); "
+                              "people the ERP lists again come back instead")
         if name == "plan":
             cmd.add_argument("--json", action="store_true", help="the plan as JSON")
         cmd.set_defaults(handler=handler)
+
+
+def _days(text: str) -> int:
+    """``--remove-after``: a whole number of days, 0 or more."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError("a whole number of days, 0 or more: %r" % text)
+    return days
+
+
+def _removal(args):
+    from enercoop_core.directory.removal import RemovalPolicy
+
+    try:
+        return RemovalPolicy(days=args.remove_after)  # counted to the current time
+    except InputError as exc:
+        raise InputError(exc.message, field="--remove-after") from exc
 
 
 def _read_people(path: Path):
@@ -124,9 +151,10 @@ def _open(args):
 def _plan(args) -> int:
     from enercoop_core.directory.sync import compute_plan, read_snapshot
 
+    removal = _removal(args)  # checked before anything talks to a server
     conn, partners, layout = _open(args)
     try:
-        plan = compute_plan(partners, read_snapshot(conn, layout), layout)
+        plan = compute_plan(partners, read_snapshot(conn, layout), layout, removal=removal)
     finally:
         conn.unbind_s()
     if args.json:
@@ -141,9 +169,10 @@ def _plan(args) -> int:
 def _sync(args) -> int:
     from enercoop_core.directory.sync import apply_plan, compute_plan, read_snapshot
 
+    removal = _removal(args)  # checked before anything talks to a server
     conn, partners, layout = _open(args)
     try:
-        plan = compute_plan(partners, read_snapshot(conn, layout), layout)
+        plan = compute_plan(partners, read_snapshot(conn, layout), layout, removal=removal)
         result = apply_plan(conn, plan)
     finally:
         conn.unbind_s()

@@ -89,8 +89,9 @@ class Layout:
     """Where the ERP's part of the tree lives and which attributes carry what.
 
     ``base_dn`` holds three organizational units: ``people_ou`` (current people),
-    ``groups_ou`` (one group per role, per company and per college), ``former_ou`` (people who left:
-    moved there, never deleted). ``marker`` is the ``businessCategory`` value that marks
+    ``groups_ou`` (one group per role, per company and per college), ``former_ou`` (people
+    who left: moved there, deleted only under a removal policy, see :mod:`.removal`).
+    ``marker`` is the ``businessCategory`` value that marks
     an entry as the ERP's. POSIX accounts (``posix=True``) get ``uidNumber =
     posix_uid_base + partner id``, ``gidNumber = posix_gid`` and ``/home/<uid>``.
     """
@@ -137,6 +138,21 @@ class Layout:
 
     def group_attrs(self) -> Tuple[str, ...]:
         return ("cn", "description", "member", self.marker_attr)
+
+    def login_filter(self) -> str:
+        """The search filter of the people who may log into the ERP with their directory
+        password (Odoo's auth_ldap ``ldap_filter``, searched below ``people_dn``): the
+        ERP's own entries of employees, found by the ERP's key. ``%s`` stands for the key
+        (the caller escapes it, as python-ldap's ``filter_format`` does); a ``%`` of the
+        marker is doubled."""
+        return "(&(objectClass=inetOrgPerson)(employeeType=employee)(%s=%s)(%s=%%s))" % (
+            self.marker_attr, _filter_value(self.marker).replace("%", "%%"), self.key_attr)
+
+
+def _filter_value(value: str) -> str:
+    """A value escaped for an LDAP search filter (RFC 4515: ``*``, ``(``, ``)``, ``\\``,
+    NUL as ``\\hh``)."""
+    return "".join("\\%02x" % ord(c) if c in "*()\\\0" else c for c in value)
 
 
 def ou_entries(layout: Layout) -> Dict[str, Entry]:

@@ -12,7 +12,9 @@ The plan (:func:`compute_plan`, pure) holds, in the order they are applied:
 4. ``disable``: people who left (no more role, inactive, gone from the ERP) move to
    ``ou=former`` with their uid; they leave every group;
 5. groups: ``add``, ``modify`` (member list replaced as a whole), ``delete`` of an ERP
-   group that lost its last member.
+   group that lost its last member;
+6. ``remove``: under a removal policy (:mod:`.removal`), the deletes of the people who
+   have sat unchanged in ``ou=former`` long enough (the ERP does not list them again).
 
 Only entries carrying the ownership marker (``businessCategory: enercoop-erp`` by
 default) are ever changed, moved or deleted; a desired DN already held by an entry the
@@ -41,6 +43,12 @@ from enercoop_core.directory.mapping import (
     person_entry,
 )
 from enercoop_core.directory.model import Entry, Layout, ou_entries
+from enercoop_core.directory.removal import RemovalPolicy, generalized_time, removal_due
+from enercoop_core.errors import InputError
+
+
+#: The kinds of change of a plan, in the order the counts list them.
+KINDS = ("add", "modify", "rename", "disable", "delete", "remove")
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,8 @@ class Change:
     """One LDAP operation of a plan.
 
     ``kind``: ``add`` (``attrs``), ``modify`` (``mods``), ``rename`` and ``disable``
-    (``dn`` -> ``new_dn``), ``delete``. ``note`` says why, for people reading the plan.
+    (``dn`` -> ``new_dn``), ``delete`` (a group), ``remove`` (a person deleted by the
+    removal policy). ``note`` says why, for people reading the plan.
     """
 
     kind: str
@@ -71,7 +80,7 @@ class Change:
     def describe(self) -> List[str]:
         """Human-readable lines (no password ever appears: the sync writes none)."""
         head = {"add": "add", "modify": "modify", "rename": "rename",
-                "disable": "disable", "delete": "delete"}[self.kind]
+                "disable": "disable", "delete": "delete", "remove": "remove"}[self.kind]
         if self.new_dn:
             lines = ["%-8s %s -> %s" % (head, self.dn, self.new_dn)]
         else:
@@ -103,7 +112,7 @@ class Plan:
         return not self.changes
 
     def counts(self) -> Dict[str, int]:
-        out = {k: 0 for k in ("add", "modify", "rename", "disable", "delete")}
+        out = {k: 0 for k in KINDS}
         for change in self.changes:
             out[change.kind] += 1
         return out
@@ -136,7 +145,8 @@ class Plan:
 class Snapshot:
     """What the sync needs from the directory.
 
-    ``owned``: entries under the base carrying the marker, with their managed attributes;
+    ``owned``: entries under the base carrying the marker, with their managed attributes
+    and ``modifyTimestamp`` (when the server keeps it: the removal policy reads it);
     ``uids``: every uid value under the base (taken logins); ``dns``: normalised DNs of
     the base's children and of the children of the three organizational units.
     """
@@ -180,12 +190,15 @@ def _is_group(entry: Entry) -> bool:
     return "groupofnames" in _lower_set(entry.get("objectClass"))
 
 
-def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout) -> Plan:
+def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout,
+                 removal: Optional[RemovalPolicy] = None) -> Plan:
     """The plan that makes the directory hold exactly the ERP's people and groups.
 
     In order: the organizational units missing, then the people (renames, adds, modifies),
-    the people who left (moved under ``former_dn``), the groups. What the plan must not
-    touch (an entry that is not the ERP's, a DN taken) is listed in ``Plan.conflicts``.
+    the people who left (moved under ``former_dn``), the groups, and the removals of
+    ``removal`` (default: none, the people who left stay in ``former_dn``). What the plan
+    must not touch (an entry that is not the ERP's, a DN taken) or cannot decide (an entry
+    of ``former_dn`` without a readable ``modifyTimestamp``) is listed in ``Plan.conflicts``.
     """
     conflicts: List[str] = []
     dns = set(snapshot.dns)
@@ -193,8 +206,11 @@ def compute_plan(partners: Sequence[Partner], snapshot: Snapshot, layout: Layout
     people = assign_uids(partners, _owned_uids(by_key), snapshot.uids, layout)
     changes = _unit_changes(layout, dns)
     changes += _people_changes(people, by_key, layout, dns, conflicts)
-    changes += _departure_changes({p.key for p in people}, by_key, layout, dns, conflicts)
+    wanted = {p.key for p in people}
+    changes += _departure_changes(wanted, by_key, layout, dns, conflicts)
     changes += _group_changes(people, snapshot, layout, dns, conflicts)
+    if removal is not None and removal.removes:
+        changes += _removal_changes(wanted, by_key, layout, removal, conflicts)
     return Plan(tuple(changes), tuple(conflicts))
 
 
@@ -274,6 +290,33 @@ def _departure_changes(wanted_keys: Set[str], by_key: Dict[str, Entry], layout: 
             continue
         changes.append(Change("disable", entry.dn, new_dn=target,
                               note="partner %s left" % key))
+    return changes
+
+
+def _removal_changes(wanted_keys: Set[str], by_key: Dict[str, Entry], layout: Layout,
+                     removal: RemovalPolicy, conflicts: List[str]) -> List[Change]:
+    """The people of ``former_dn`` the ERP no longer lists whose entry has been unchanged
+    for ``removal.days`` days or more at ``removal.now``; the ones the ERP lists again are
+    moved back by the plan, never removed."""
+    changes = []
+    for key, entry in sorted(by_key.items()):
+        if key in wanted_keys or not same_dn(parent_dn(entry.dn), layout.former_dn):
+            continue
+        stamp = entry.first("modifyTimestamp")
+        if stamp is None:
+            conflicts.append("%s has no modifyTimestamp: the removal delay cannot be "
+                             "counted, entry kept" % entry.dn)
+            continue
+        try:
+            due = removal_due(stamp, removal)
+        except InputError as exc:
+            conflicts.append("%s: modifyTimestamp: %s (entry kept)" % (entry.dn, exc.message))
+            continue
+        if due:
+            since = generalized_time(stamp).strftime("%Y-%m-%d %H:%M:%S UTC")
+            changes.append(Change("remove", entry.dn, note=(
+                "partner %s left: in %s unchanged since %s, %d day(s) or more"
+                % (key, layout.former_ou, since, removal.days))))
     return changes
 
 
@@ -392,7 +435,8 @@ def read_snapshot(conn, layout: Layout) -> Snapshot:
         raise DirectoryError("the base DN does not exist", dn=base) from exc
     except ldap.LDAPError as exc:
         raise DirectoryError("cannot read the base DN: %s" % _ldap_message(exc), dn=base) from exc
-    attrs = sorted({"objectClass"} | set(layout.person_attrs()) | set(layout.group_attrs()))
+    attrs = sorted({"objectClass", "modifyTimestamp"} | set(layout.person_attrs())
+                   | set(layout.group_attrs()))
     try:
         owned = _search(conn, base, ldap.SCOPE_SUBTREE, "(%s=%s)" % (
             layout.marker_attr, escape_filter_chars(layout.marker)), attrs)
@@ -442,7 +486,7 @@ def apply_plan(conn, plan: Plan) -> ApplyResult:
                 new_parent = parent_dn(change.new_dn)
                 superior = None if same_dn(new_parent, parent_dn(change.dn)) else new_parent
                 conn.rename_s(change.dn, new_rdn, superior, 0)
-            elif change.kind == "delete":
+            elif change.kind in ("delete", "remove"):
                 conn.delete_s(change.dn)
             else:  # pragma: no cover - Plan only holds the kinds above
                 raise ValueError(change.kind)
@@ -456,16 +500,18 @@ def apply_plan(conn, plan: Plan) -> ApplyResult:
 
 
 def plan_sync(conn, records: Iterable[Mapping[str, Any]], layout: Layout,
-              file: Optional[str] = None) -> Plan:
-    """Read the directory and compute the plan for the ERP's partner dicts."""
+              file: Optional[str] = None, removal: Optional[RemovalPolicy] = None) -> Plan:
+    """Read the directory and compute the plan for the ERP's partner dicts (with the
+    removals of ``removal``: see :func:`compute_plan`)."""
     from enercoop_core.directory.mapping import partners_from_dicts
 
     partners = partners_from_dicts(records, file=file)
-    return compute_plan(partners, read_snapshot(conn, layout), layout)
+    return compute_plan(partners, read_snapshot(conn, layout), layout, removal=removal)
 
 
 def sync(conn, records: Iterable[Mapping[str, Any]], layout: Layout,
-         file: Optional[str] = None) -> Tuple[Plan, ApplyResult]:
+         file: Optional[str] = None, removal: Optional[RemovalPolicy] = None,
+         ) -> Tuple[Plan, ApplyResult]:
     """Plan and apply; returns both (the plan's conflicts are not errors of the apply)."""
-    plan = plan_sync(conn, records, layout, file=file)
+    plan = plan_sync(conn, records, layout, file=file, removal=removal)
     return plan, apply_plan(conn, plan)

@@ -1,13 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The seam between Odoo and ``enercoop_core.directory``: conversions only, no rule here.
 
-- a directory configuration record -> the core's ``Layout`` and connection;
+- a directory configuration record -> the core's ``Layout``, connection and removal
+  policy (the core decides who is removed, and when);
 - Odoo contacts -> the partner dicts the core's mapping reads (``id``, ``name``, ``email``,
   ``member_number``, ``roles``, ``company``, ``college``, ``active``);
 - the core's plan and apply result -> the counts and text of a run log;
 - core errors -> ``UserError`` with the core's message.
 """
-import datetime as dt
 from contextlib import contextmanager
 
 from odoo.exceptions import UserError
@@ -15,17 +15,24 @@ from odoo.exceptions import UserError
 from enercoop_core.directory.dn import split_dn
 from enercoop_core.directory.mapping import partners_from_dicts
 from enercoop_core.directory.model import Layout
-from enercoop_core.directory.sync import Change, Plan, connect
+from enercoop_core.directory.removal import RemovalPolicy
+from enercoop_core.directory.sync import connect
 from enercoop_core.errors import EnercoopError
 
-# the run log's counters, by kind of core change
+# the run log's counters, by kind of core change (groups deleted and people removed by
+# the policy both count as removed)
 COUNTERS = {"add": "added_count", "modify": "modified_count", "rename": "moved_count",
-            "disable": "disabled_count", "delete": "removed_count"}
+            "disable": "disabled_count", "delete": "removed_count", "remove": "removed_count"}
 
 
 def layout_of(config):
     """The core's ``Layout`` of a configuration: the ERP owns the subtree ``base_dn``."""
     return Layout(base_dn=config.base_dn.strip())
+
+
+def removal_of(config):
+    """The core's removal policy of a configuration, counted to the current time."""
+    return RemovalPolicy.of(config.removal_policy, config.removal_days)
 
 
 def open_connection(config, password):
@@ -63,19 +70,11 @@ def refused_records(records):
     return refused
 
 
-def with_removals(plan, removals):
-    """The core's plan with the deletes of the removal policy appended."""
-    return Plan(tuple(plan.changes) + tuple(removals), tuple(plan.conflicts))
-
-
-def delete_change(dn, key, days):
-    return Change("delete", dn, note="partner %s removed after %d day(s) in former" % (key, days))
-
-
 def run_values(plan, result=None):
     """Counts and texts of a run log from the core's plan (and its apply result)."""
-    counts = plan.counts()
-    values = {field: counts.get(kind, 0) for kind, field in COUNTERS.items()}
+    values = dict.fromkeys(COUNTERS.values(), 0)
+    for kind, count in plan.counts().items():
+        values[COUNTERS[kind]] += count
     values["conflict_count"] = len(plan.conflicts)
     values["plan_text"] = plan.describe()
     values["conflict_text"] = "\n".join(plan.conflicts)
@@ -83,11 +82,6 @@ def run_values(plan, result=None):
         values["error_count"] = len(result.errors)
         values["error_text"] = "\n".join(str(err) for err in result.errors)
     return values
-
-
-def ldap_time(value):
-    """An LDAP GeneralizedTime (``20261201145500Z``) as a naive UTC datetime."""
-    return dt.datetime.strptime(value[:14], "%Y%m%d%H%M%S")
 
 
 @contextmanager

@@ -45,7 +45,7 @@ PUBLIC_MODULES = frozenset("enercoop_core" + ("." + m if m else "") for m in (
     "shares.errors", "shares.ledger", "shares.members", "shares.operations",
     "shares.register", "shares.statutes", "shares.vote",
     "directory", "directory.dn", "directory.errors", "directory.mapping", "directory.model",
-    "directory.sync",
+    "directory.removal", "directory.sync",
     "balancing", "balancing.forecast", "balancing.grid", "balancing.matching",
     "balancing.partitioned", "balancing.portfolio", "balancing.registry",
     "payments", "payments.collection", "payments.dunning", "payments.mandates",

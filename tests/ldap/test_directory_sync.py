@@ -1,5 +1,8 @@
 """enercoop_core.directory against a real slapd (scripts/slapd.sh): every scenario syncs,
 checks the entries the server holds, then checks that a second sync changes nothing."""
+import datetime as dt
+import time
+
 import ldap
 import pytest
 
@@ -7,6 +10,7 @@ from enercoop_core.cli import main
 from enercoop_core.directory.errors import DirectoryError
 from enercoop_core.directory.mapping import partners_from_dicts
 from enercoop_core.directory.model import Layout
+from enercoop_core.directory.removal import RemovalPolicy, generalized_time
 from enercoop_core.directory.sync import (
     Change,
     Modification,
@@ -239,3 +243,103 @@ def test_many_people_are_read_page_by_page(conn, layout):
     assert len(found) == 120
     assert {e.first("uid") for e in found} == {"prenom%d.nom" % i for i in range(120)}
     assert_stable(conn, layout, records)
+
+
+def stamp_of(conn, dn):
+    """The server's modifyTimestamp of an entry, as an aware UTC datetime."""
+    (_, attrs), = conn.search_s(dn, ldap.SCOPE_BASE, "(objectClass=*)", ["modifyTimestamp"])
+    return generalized_time(attrs["modifyTimestamp"][0].decode())
+
+
+def plan_removing(conn, layout, records, days, now):
+    return compute_plan(partners_from_dicts(records), read_snapshot(conn, layout), layout,
+                        removal=RemovalPolicy(days=days, now=now))
+
+
+def test_leaver_is_removed_once_unchanged_in_former_for_the_delay(conn, layout):
+    sync(conn, layout, PEOPLE)
+    left = PEOPLE[:1] + PEOPLE[2:]
+    sync(conn, layout, left)
+    former = layout.person_dn("louis.roux", former=True)
+    moved = stamp_of(conn, former)  # set by the server on the move
+    assert abs(dt.datetime.now(dt.timezone.utc) - moved) < dt.timedelta(minutes=5)
+    due = moved + dt.timedelta(days=30)
+    assert plan_removing(conn, layout, left, 30, due - dt.timedelta(seconds=1)).empty
+    plan = plan_removing(conn, layout, left, 30, due)
+    assert [(c.kind, c.dn) for c in plan.changes] == [("remove", former)]
+    result = apply_plan(conn, plan)
+    assert (result.applied, result.errors) == (1, [])
+    assert entries(conn, layout.base_dn, "(employeeNumber=2)") == {}
+    assert plan_removing(conn, layout, left, 30, due).empty
+
+
+def test_hand_edit_in_former_restarts_the_delay(conn, layout):
+    sync(conn, layout, PEOPLE)
+    left = PEOPLE[:1] + PEOPLE[2:]
+    sync(conn, layout, left)
+    former = layout.person_dn("louis.roux", former=True)
+    moved = stamp_of(conn, former)
+    time.sleep(1.1)  # modifyTimestamp counts whole seconds
+    # an attribute the ERP does not manage: the sync leaves it, the delay starts again
+    conn.modify_s(former, [(ldap.MOD_REPLACE, "description", [b"left in December"])])
+    edited = stamp_of(conn, former)
+    assert edited > moved
+    assert plan_removing(conn, layout, left, 30, moved + dt.timedelta(days=30)).empty
+    plan = plan_removing(conn, layout, left, 30, edited + dt.timedelta(days=30))
+    assert [(c.kind, c.dn) for c in plan.changes] == [("remove", former)]
+
+
+def test_person_brought_back_is_moved_back_not_removed(conn, layout):
+    sync(conn, layout, PEOPLE)
+    sync(conn, layout, PEOPLE[:1] + PEOPLE[2:])
+    far = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3650)
+    plan = plan_removing(conn, layout, PEOPLE, 0, far)
+    assert plan.counts()["remove"] == 0
+    assert apply_plan(conn, plan).errors == []
+    assert by_key(conn, layout, "2")[0] == layout.person_dn("louis.roux")
+    assert_stable(conn, layout, PEOPLE)
+
+
+def test_cli_removes_after_the_delay_given(ldap_server, layout, conn, tmp_path, capsys):
+    import json
+
+    sync(conn, layout, PEOPLE)
+    sync(conn, layout, PEOPLE[:1] + PEOPLE[2:])
+    people = tmp_path / "partners.json"
+    people.write_text(json.dumps(PEOPLE[:1] + PEOPLE[2:]))
+    pw = tmp_path / "admin.pw"
+    pw.write_text(ldap_server["password"] + "\n")
+    args = ["--people", str(people), "--uri", ldap_server["uri"], "--bind-dn",
+            ldap_server["bind_dn"], "--password-file", str(pw), "--base-dn", layout.base_dn]
+    former = layout.person_dn("louis.roux", former=True)
+    assert main(["directory", "plan"] + args + ["--remove-after", "30"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert main(["directory", "plan", "--json"] + args + ["--remove-after", "0"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["counts"]["remove"] == 1 and shown["changes"][0]["dn"] == former
+    assert main(["directory", "sync"] + args) == 0  # no option: kept
+    assert "0 of 0 change(s) applied" in capsys.readouterr().out
+    assert main(["directory", "sync"] + args + ["--remove-after", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "remove   %s" % former in out and "1 of 1 change(s) applied, 0 failed" in out
+    assert entries(conn, layout.base_dn, "(employeeNumber=2)") == {}
+
+
+def test_login_filter_finds_only_the_erps_employees(conn, layout):
+    from ldap.filter import filter_format
+
+    sync(conn, layout, PEOPLE)
+    sync(conn, layout, PEOPLE[1:])  # Camille (a consumer) left; Hélène is the employee
+
+    def login(key):
+        found = conn.search_s(layout.people_dn, ldap.SCOPE_SUBTREE,
+                              filter_format(layout.login_filter(), [key]), ["1.1"])
+        return [dn for dn, _ in found]
+
+    assert login("3") == [layout.person_dn("helene.le-gall")]
+    assert login("2") == []  # a producer, not staff
+    assert login("1") == []  # gone to ou=former, outside the login base anyway
+    assert login("*") == []  # the key is escaped: no wildcard search
+    # an employee who leaves can no longer log in
+    sync(conn, layout, PEOPLE[1:2])
+    assert login("3") == []

@@ -4,14 +4,14 @@
 One configuration per company: the LDAP server (URI, StartTLS or LDAPS), the subtree the
 ERP owns (``base_dn``: the sync never reads nor writes outside it), the account it binds
 as, and what happens to the people who left (moved to ``ou=former`` by the core's plan,
-then kept or removed after a delay). The bind secret is a manager-only field that no view
+then kept or removed after a delay: the core's removal policy decides, this model only
+hands it the company's settings). The bind secret is a manager-only field that no view
 shows: the form has a write-only field to set it.
 
 The core (``enercoop_core.directory``) computes the plan; this model gathers the contacts,
 applies the plan with python-ldap and writes the run log. Odoo's ``auth_ldap`` logs staff
 in through a ``res.company.ldap`` record this model keeps in step (``login_enabled``).
 """
-import datetime as dt
 import logging
 import threading
 
@@ -25,8 +25,6 @@ from .. import core_adapter
 _logger = logging.getLogger(__name__)
 
 MANAGER = "enercoop_directory.group_directory_manager"
-# the login filter of auth_ldap: employees of the ERP's subtree, matched by partner id
-LOGIN_FILTER = "(&(objectClass=inetOrgPerson)(employeeType=employee)(%s=%s)(%s=%%s))"
 
 
 class EnercoopDirectoryConfig(models.Model):
@@ -61,7 +59,8 @@ class EnercoopDirectoryConfig(models.Model):
                                       string="People who left", required=True,
                                       default="keep")
     removal_days = fields.Integer(string="Removal delay (days)", default=90,
-                                  help="Days in ou=former before an entry is removed.")
+                                  help="Days an entry of ou=former stays unchanged before "
+                                       "it is removed (0: at the next sync).")
     auto_sync = fields.Boolean(
         string="Automatic sync", default=True,
         help="Push the changes of contacts, users and the register in the background, and "
@@ -163,16 +162,15 @@ class EnercoopDirectoryConfig(models.Model):
 
     def _login_server_values(self):
         """auth_ldap's settings: the host and port for its form, the people's subtree,
-        employees only; bind DN and password are read from this configuration at login
-        (models/res_company_ldap.py), never copied."""
+        the core's filter of who may log in (employees); bind DN and password are read
+        from this configuration at login (models/res_company_ldap.py), never copied."""
         layout = core_adapter.layout_of(self)
         host, _sep, port = self.uri.split("://", 1)[1].strip("/").partition(":")
         default_port = 636 if self.tls_mode == "ldaps" else 389
         return {"company": self.company_id.id, "ldap_server": host or "127.0.0.1",
                 "ldap_server_port": int(port) if port.isdigit() else default_port,
                 "ldap_base": layout.people_dn, "ldap_tls": self.tls_mode == "starttls",
-                "ldap_filter": LOGIN_FILTER % (layout.marker_attr, layout.marker,
-                                               layout.key_attr),
+                "ldap_filter": layout.login_filter(),
                 "create_user": False, "ldap_binddn": False, "ldap_password": False}
 
     # ------------------------------------------------------------------ rights
@@ -218,20 +216,17 @@ class EnercoopDirectoryConfig(models.Model):
         # sudo: the bind secret is read by the sync only, never shown (field groups=MANAGER)
         return core_adapter.open_connection(self, self.sudo().bind_password or "")
 
-    def _snapshot(self, conn):
-        from enercoop_core.directory.sync import read_snapshot
-        return read_snapshot(conn, core_adapter.layout_of(self))
-
     def _plan(self, conn):
-        """The core's plan for this company's contacts, the removals of the policy
-        appended. Raises the core's errors (bad record, unreachable server)."""
+        """The core's plan for this company's contacts, with the removals of the
+        company's policy (decided by the core). Raises the core's errors (bad record,
+        unreachable server)."""
         from enercoop_core.directory.sync import plan_sync
         records = self._directory_records()
         refused = core_adapter.refused_records(records)
         if refused:
             raise DirectoryInputError("\n".join(message for _record, message in refused))
-        plan = plan_sync(conn, records, core_adapter.layout_of(self))
-        return core_adapter.with_removals(plan, self._removal_changes(conn, plan))
+        return plan_sync(conn, records, core_adapter.layout_of(self),
+                         removal=core_adapter.removal_of(self))
 
     def _run(self, trigger, apply=True):
         """One run: plan, apply (unless a dry run), log. Returns the run log record; a
@@ -259,37 +254,6 @@ class EnercoopDirectoryConfig(models.Model):
         values["date_end"] = fields.Datetime.now()
         run.write(values)
         return run.sudo(self.env.uid)  # back to the caller's rights for what it returns
-
-    def _removal_changes(self, conn, plan):
-        """Deletes of the people in ``ou=former`` for longer than the removal delay
-        (their entry's last change, modifyTimestamp, counts), when the policy says so;
-        people the plan brings back are kept."""
-        if self.removal_policy != "delete":
-            return []
-        import ldap
-        from enercoop_core.directory.dn import normalize_dn
-        from enercoop_core.directory.errors import DirectoryError
-        from ldap.filter import escape_filter_chars
-        layout = core_adapter.layout_of(self)
-        back = {normalize_dn(c.dn) for c in plan.changes if c.kind == "rename"}
-        limit = dt.datetime.utcnow() - dt.timedelta(days=self.removal_days)
-        try:
-            found = conn.search_s(layout.former_dn, ldap.SCOPE_ONELEVEL, "(&(%s=%s)(%s=*))" % (
-                layout.marker_attr, escape_filter_chars(layout.marker), layout.key_attr),
-                ["modifyTimestamp", layout.key_attr])
-        except ldap.NO_SUCH_OBJECT:
-            return []
-        except ldap.LDAPError as exc:
-            raise DirectoryError("cannot read the people who left: %s" % exc,
-                                 dn=layout.former_dn) from exc
-        changes = []
-        for dn, attrs in sorted(found):
-            stamp = attrs.get("modifyTimestamp", [b""])[0].decode()
-            if normalize_dn(dn) in back or not stamp or core_adapter.ldap_time(stamp) > limit:
-                continue
-            key = attrs[layout.key_attr][0].decode()
-            changes.append(core_adapter.delete_change(dn, key, self.removal_days))
-        return changes
 
     # ------------------------------------------------------------------ the records
     def _directory_records(self):

@@ -2,10 +2,14 @@
 """The sync against the real slapd of scripts/test.sh: what the ERP's contacts become,
 hand edits put back, people who leave disabled then removed, nothing outside the
 configured subtree touched, names with DN specials and accents kept as they are."""
+import datetime as dt
+from unittest import mock
+
 import ldap
 
 from odoo.tests import common
 
+from enercoop_core.directory import sync as core_sync
 from enercoop_core.directory.dn import first_rdn, parent_dn, same_dn
 from enercoop_core.directory.mapping import slug
 
@@ -108,6 +112,30 @@ class TestSync(DirectoryMixin, SharesCase):
         self.assertEqual((run.moved_count, run.removed_count), (1, 1), run.plan_text)
         self.assertTrue(self.dn(self.consumer).endswith("ou=people,%s" % self.base_dn))
         self.assertIsNone(self.entry_of(self.employee))
+
+    def test_the_core_decides_the_removals_with_the_companys_policy(self):
+        self.sync()
+        self.consumer.active = False
+        self.sync()
+        calls = []
+
+        def due(stamp, policy):  # the core's decision, replaced: every leaver is due
+            calls.append((stamp, policy))
+            return True
+
+        with mock.patch.object(core_sync, "removal_due", due):
+            self.assertEqual(self.sync().removed_count, 0, "policy keep: never asked")
+            self.assertEqual(calls, [])
+            self.config.write({"removal_policy": "delete", "removal_days": 3650})
+            run = self.sync()
+        self.assertEqual(run.removed_count, 1, run.plan_text)
+        self.assertIn("remove   uid=helene.le.quemener,ou=former,", run.plan_text)
+        self.assertIsNone(self.entry_of(self.consumer))
+        ((stamp, policy),) = calls
+        self.assertEqual(policy.days, 3650)
+        self.assertLess(abs(policy.now - dt.datetime.now(dt.timezone.utc)),
+                        dt.timedelta(minutes=5))
+        self.assertRegex(stamp, r"^\d{14}Z$")  # the server's modifyTimestamp, as it is
 
     def test_nothing_outside_the_configured_subtree_is_touched(self):
         outside = "uid=ondine.brocard,%s" % self.test_dn

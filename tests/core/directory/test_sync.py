@@ -1,5 +1,7 @@
 """The plan, computed from hand-built snapshots of a directory (no server here; the same
 scenarios run against a real slapd in tests/ldap)."""
+import datetime as dt
+
 import pytest
 
 from enercoop_core.directory.dn import normalize_dn, parent_dn
@@ -12,6 +14,7 @@ from enercoop_core.directory.mapping import (
     person_entry,
 )
 from enercoop_core.directory.model import Entry, Layout, ou_entries
+from enercoop_core.directory.removal import RemovalPolicy
 from enercoop_core.directory.sync import Plan, Snapshot, compute_plan
 
 LAYOUT = Layout(base_dn="dc=coop,dc=test")
@@ -182,3 +185,99 @@ def test_describe_lists_changes_and_counts():
     assert "modify   uid=camille.martin,ou=people,dc=coop,dc=test" in text
     assert "= mail: x@y.org" in text
     assert text.splitlines()[-1].startswith("1 change(s): 0 add, 1 modify")
+
+
+# -- the removal policy: people who left, deleted after a delay in ou=former ----------------
+
+LEFT_AT = "20261001120000Z"  # Louis's entry last changed (moved to ou=former) then, UTC
+LEFT = dt.datetime(2026, 10, 1, 12, 0, tzinfo=dt.timezone.utc)
+LOUIS_FORMER = "uid=louis.roux,ou=former,dc=coop,dc=test"
+
+
+def with_louis_in_former(stamp=LEFT_AT):
+    """The tree after Louis left: his entry in ou=former, its modifyTimestamp ``stamp``."""
+    entries = [e for e in synced(BASE) if "louis" not in e.dn and "producers" not in e.dn]
+    attrs = dict(synced(BASE)[1].attrs)
+    if stamp is not None:
+        attrs["modifyTimestamp"] = (stamp,)
+    return entries + [Entry(LOUIS_FORMER, attrs)]
+
+
+def plan_removing(records, entries, days, now):
+    return compute_plan(partners_from_dicts(records), snapshot(entries), LAYOUT,
+                        removal=RemovalPolicy(days=days, now=now))
+
+
+def test_keep_policy_and_no_policy_leave_former_people_alone():
+    entries = with_louis_in_former()
+    years_later = LEFT + dt.timedelta(days=3650)
+    assert plan_for(BASE[:1], entries).empty
+    assert compute_plan(partners_from_dicts(BASE[:1]), snapshot(entries), LAYOUT,
+                        removal=RemovalPolicy(now=years_later)).empty
+    assert compute_plan(partners_from_dicts(BASE[:1]), snapshot(entries), LAYOUT,
+                        removal=RemovalPolicy.of("keep", 0, now=years_later)).empty
+
+
+def test_person_is_removed_after_exactly_the_delay_not_a_second_before():
+    entries = with_louis_in_former()
+    due = LEFT + dt.timedelta(days=30)
+    early = plan_removing(BASE[:1], entries, 30, due - dt.timedelta(seconds=1))
+    assert early.empty and early.conflicts == ()
+    plan = plan_removing(BASE[:1], entries, 30, due)
+    assert kinds(plan) == [("remove", LOUIS_FORMER, None)]
+    note = plan.changes[0].note
+    assert "partner 2" in note and "30 day(s)" in note and "2026-10-01 12:00:00 UTC" in note
+    assert plan.counts()["remove"] == 1 and plan.counts()["delete"] == 0
+    assert plan.as_dict()["counts"]["remove"] == 1
+    assert plan.as_dict()["changes"][0]["kind"] == "remove"
+    text = plan.describe()
+    assert text.startswith("remove   %s  (partner 2 left" % LOUIS_FORMER)
+    assert text.splitlines()[-1].endswith("0 delete, 1 remove; 0 conflict(s)")
+
+
+def test_delay_is_counted_in_utc_whatever_the_zones_of_the_stamp_and_of_now():
+    # 13:00 at +01:00 is 12:00 UTC; "now" given in Paris summer time (+02:00)
+    paris_summer = dt.timezone(dt.timedelta(hours=2))
+    due = (LEFT + dt.timedelta(days=30)).astimezone(paris_summer)
+    entries = with_louis_in_former("20261001130000+0100")
+    assert kinds(plan_removing(BASE[:1], entries, 30, due)) == [("remove", LOUIS_FORMER, None)]
+    assert plan_removing(BASE[:1], entries, 30, due - dt.timedelta(seconds=1)).empty
+    # a naive "now" (Odoo's datetimes) is UTC
+    naive = (LEFT + dt.timedelta(days=30)).replace(tzinfo=None)
+    assert len(plan_removing(BASE[:1], entries, 30, naive).changes) == 1
+    assert plan_removing(BASE[:1], entries, 30, naive - dt.timedelta(seconds=1)).empty
+
+
+def test_person_brought_back_is_moved_back_never_removed():
+    plan = plan_removing(BASE, with_louis_in_former(), 0, LEFT + dt.timedelta(days=999))
+    assert kinds(plan)[0] == ("rename", LOUIS_FORMER, "uid=louis.roux,ou=people,dc=coop,dc=test")
+    assert plan.counts()["remove"] == 0
+
+
+def test_person_leaving_now_is_moved_not_removed_even_with_no_delay():
+    records = [BASE[0], dict(BASE[1], active=False)]
+    plan = plan_removing(records, synced(BASE), 0, LEFT + dt.timedelta(days=999))
+    assert [c.kind for c in plan.changes] == ["disable", "delete"]
+
+
+def test_entry_without_a_readable_modify_timestamp_is_kept_and_reported():
+    now = LEFT + dt.timedelta(days=999)
+    plan = plan_removing(BASE[:1], with_louis_in_former(None), 30, now)
+    assert plan.empty
+    (conflict,) = plan.conflicts
+    assert LOUIS_FORMER in conflict and "modifyTimestamp" in conflict and "kept" in conflict
+    plan = plan_removing(BASE[:1], with_louis_in_former("yesterday"), 30, now)
+    assert plan.empty and "'yesterday'" in plan.conflicts[0] and LOUIS_FORMER in plan.conflicts[0]
+    # under the keep policy nothing needs the stamp: no conflict
+    assert plan_for(BASE[:1], with_louis_in_former(None)).conflicts == ()
+
+
+def test_only_the_erps_people_of_former_are_ever_removed():
+    foreign = Entry("uid=svc,ou=former,dc=coop,dc=test", {
+        "objectClass": ("inetOrgPerson",), "uid": ("svc",), "cn": ("svc",), "sn": ("svc",),
+        "employeeNumber": ("7",), "modifyTimestamp": ("19990101000000Z",)})
+    people_entry = synced(BASE)[1]  # an ERP person still in ou=people, listed: untouched
+    elsewhere = Entry(people_entry.dn, dict(people_entry.attrs,
+                                            modifyTimestamp=("19990101000000Z",)))
+    entries = [e for e in synced(BASE) if e.dn != people_entry.dn] + [elsewhere, foreign]
+    assert plan_removing(BASE, entries, 0, LEFT).empty
