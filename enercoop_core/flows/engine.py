@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 from lxml import etree
 
 from enercoop_core.flows import (c12, c15, f12, f15, r4x, r6x, r15, r17, r50, r64, r67, r151,
-                                  r171, xsd)
+                                  r171, rawpath, xsd)
 from enercoop_core.flows.common import Context
 from enercoop_core.flows.errors import FlowError
 from enercoop_core.flows.records import DocumentInfo, Rejection, family_of
@@ -128,17 +128,29 @@ class FlowRun:
             return
         if self.xsd_dir:
             self._validate(source, info)
+        skip = 0
         with source.open() as raw:
             header, stream = read_header(raw)
             reader = _describe(header, info)
             ctx = Context(source.file, source.member, header.kind, header.version,
                           header.emitter, header.fields, {"part": header.part})
+            if (rawpath.ENABLED and hasattr(reader, "read_layout") and
+                    header.encoding in ("utf-8", "utf8")):
+                fast = rawpath.Reading(stream, header.root, reader, ctx)
+                for item in fast:
+                    yield item
+                if fast.complete:
+                    info.repaired_bytes = getattr(stream, "repaired", 0)
+                    return
+                skip = fast.blocks
+        with source.open() as raw:  # the tree reader, from the first block not read fast
+            header, stream = read_header(raw)
             strays = []  # type: List[tuple]
             events = iter_elements(stream, reader.TAGS, strays,
                                    getattr(reader, "ID_TAGS", ID_TAGS),
                                    getattr(reader, "ID_PARENTS", ()),
                                    getattr(reader, "ID_EACH_PARENT", False),
-                                   getattr(reader, "ID_OWNERS", None))
+                                   getattr(reader, "ID_OWNERS", None), skip)
             for item in reader.read(events, ctx):
                 yield item
                 while strays:

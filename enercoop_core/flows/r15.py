@@ -20,15 +20,21 @@ and ``previous_value`` (``Valeur_Precedent``).
 
 This reader is the hot path of the largest flow: it reads each ``Donnees_Releve`` in one
 pass over its children (no per-field search) and builds element paths only for errors.
+Plain PRM blocks are read faster from their bytes (:mod:`.rawpath`: :func:`plan_layout`,
+:func:`read_layout`) into the same records; whatever that path does not take as plain
+(decimal or out-of-bounds values, repeats, coefficients, a register it cannot describe) is
+read here.
 """
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Iterator
 
 from enercoop_core.flows import values as v
-from enercoop_core.flows.common import (REGISTER_TAGS, Context, check_repeats, nature,
-                                        register_texts)
+from enercoop_core.flows.common import (REGISTER_TAGS, Context, _describe, check_repeats,
+                                        nature, register_texts)
 from enercoop_core.flows.errors import FieldError
+from enercoop_core.flows.rawpath import Fallback
 
 KIND = "R15"
 SUPPORTED_MAJORS = ("2",)
@@ -73,6 +79,12 @@ def read(events, ctx: Context) -> Iterator:
 def reading(elem, prm: str, path: str, ctx: Context, injection=None, prefix=None) -> dict:
     """The ``index_reading`` record of one ``Donnees_Releve`` (FieldError when malformed)."""
     t, regs, error, supplier = _children(elem, path)
+    return _record(t, regs, error, supplier, prm, path, ctx, injection, prefix)
+
+
+def _record(t, regs, error, supplier, prm, path, ctx, injection, prefix) -> dict:
+    """The record from the texts ``t`` of a reading's own fields and its registers (the
+    tree reader and the raw fast path share it)."""
     # the reading's own texts stripped, empty ones dropped, in one pass (hot path)
     o = {key: text.strip() for key, text in t.items() if text is not None}
     get = o.get
@@ -166,3 +178,136 @@ def _previous(t, path: str):
         return None
     return {"reading_id": reading_id, "date": date, "reason": reason,
             "nature": nature(code), "nature_code": code}
+
+
+# -- raw fast path (see rawpath): plain PRM blocks read from their text list ------------
+
+_DESCRIBED = ("Id_Classe_Temporelle", "Classe_Mesure", "Unite_Mesure", "Sens_Mesure",
+              "Nb_Chiffres_Cadran", "Indicateur_Passage_A_Zero", "Indice_Vraisemblance")
+_MEMO_MAX = 256
+
+
+def _leaves(node) -> dict:
+    """Name -> text index of the children of ``node``; Fallback unless they are leaves
+    with distinct names (the tree reader checks repeats and reads blocks)."""
+    out = {}
+    for child in node.children:
+        if child.text is None or child.name in out:
+            raise Fallback()
+        out[child.name] = child.text
+    return out
+
+
+def plan_layout(layout):
+    """What :func:`read_layout` needs of a block shape: text indexes of the identifier,
+    injection type, and per reading its own fields and its registers."""
+    ident = injection = None
+    readings = []
+    for child in layout.root.children:
+        if child.name in ("Id_PRM", "Type_Injection"):
+            if child.text is None or (child.name == "Type_Injection" and injection):
+                raise Fallback()
+            if child.name == "Id_PRM":
+                ident = child.text
+            else:
+                injection = child.text
+        elif child.name == "Donnees_Releve":
+            readings.append(_plan_reading(child))
+    if not readings:
+        raise Fallback()
+    return ident, injection, readings
+
+
+def _plan_reading(node):
+    """(names of its own fields, getter of their texts, supplier flag, then for the
+    registers: their fields, getter of their described texts, memo and last entry, getter
+    of their values, serial indexes, indexes of fields only the tree reader converts)."""
+    if not node.children:
+        raise Fallback()
+    own = {}
+    registers = []
+    for child in node.children:
+        owner = REGISTER_TAGS.get(child.name)
+        if owner is None:
+            if child.text is None or child.name in own:
+                raise Fallback()
+            own[child.name] = child.text
+            continue
+        fields = _leaves(child)
+        if "Valeur" not in fields:
+            raise Fallback()
+        registers.append((owner, fields))
+    supplier = any(owner == "supplier" for owner, _ in registers)
+    described = [fields[name] for _, fields in registers for name in _DESCRIBED
+                 if name in fields]
+    values = [fields["Valeur"] for _, fields in registers]
+    serials = tuple(fields.get("Num_Serie") for _, fields in registers)
+    extras = tuple(fields[name] for _, fields in registers
+                   for name in ("Coefficient_Lecture", "Valeur_Precedent") if name in fields)
+    # an empty own field may stay "" (not None): _record reads "" and None alike
+    return (tuple(own), _getter(list(own.values())), supplier,
+            (tuple((owner, tuple(fields.items())) for owner, fields in registers),
+             _getter(described), {}, [None, None], _getter(values), serials, extras))
+
+
+def _getter(indexes):
+    """A function of the text list giving the tuple of texts at ``indexes``."""
+    if len(indexes) == 1:
+        return lambda texts, i=indexes[0]: (texts[i],)
+    return itemgetter(*indexes) if indexes else (lambda texts: ())
+
+
+def read_layout(texts, plan, ctx: Context) -> list:
+    """The records of one plain PRM block (the same as :func:`read` gives for it), from
+    the texts of its split bytes; Fallback for anything the tree reader must say."""
+    ident, injection_at, readings = plan
+    raw = texts[ident] or None
+    try:
+        prm = v.prm(raw, "PRM/Id_PRM")
+    except FieldError as exc:
+        return [ctx.reject(raw, exc.path, exc.message + " (the whole PRM block is rejected)")]
+    injection = v.optional(texts[injection_at]) if injection_at is not None else None
+    prefix = ctx.extra.get("r15_prefix")
+    if prefix is None:
+        prefix = ctx.extra["r15_prefix"] = ctx.key() + "/"
+    out = []
+    for rank, (names, own_at, supplier, registers) in enumerate(readings, 1):
+        regs = _fast_registers(texts, *registers)
+        try:
+            out.append(_record(dict(zip(names, own_at(texts))), regs, None, supplier, prm,
+                               "PRM/Donnees_Releve[%d]" % rank, ctx, injection, prefix))
+        except FieldError as exc:
+            out.append(ctx.reject_field(prm, exc))
+    return out
+
+
+def _fast_registers(texts, registers, described, memo, last, values_at, serials,
+                    extras) -> list:
+    """The register dicts :func:`register_texts` gives (memoised descriptions), when every
+    value is plain digits and no coefficient or previous value is written."""
+    values = values_at(texts)
+    joined = "".join(values)
+    if ("" in values or not (joined.isdigit() and joined.isascii()) or
+            max(map(len, values)) > 15 or extras and any(texts[i] for i in extras)):
+        raise Fallback()  # the tree reader's converters say what these are
+    key = described(texts)
+    # the block before described its registers alike, most of the time: equal texts
+    # compare without hashing
+    bases = last[1] if key == last[0] else memo.get(key)
+    if bases is None:
+        try:
+            bases = [_describe({name: texts[i] or None for name, i in fields}, owner, None,
+                               None, None) for owner, fields in registers]
+        except FieldError:
+            raise Fallback() from None
+        if len(memo) < _MEMO_MAX:
+            memo[key] = bases
+    last[:] = key, bases
+    regs = []
+    for base, value, at_serial in zip(bases, values, serials):
+        out = base.copy()
+        out["value"] = int(value)
+        if at_serial is not None:
+            out["meter_serial"] = texts[at_serial].strip() or None
+        regs.append(out)
+    return regs

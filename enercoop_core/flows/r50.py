@@ -12,11 +12,14 @@ Speed: a block whose points all carry ``H`` with a UTC offset, ``V`` in plain di
 ``IV`` 0 or 1 (what Enedis publishes) is read column-wise: the texts of each column are
 gathered in one pass each and converted to numpy arrays at once, time stamps through a
 per-document memo (the same half-hours recur in every PRM block). Any other block goes
-through the point-by-point reader, which gives the exact path of a bad point.
+through the point-by-point reader, which gives the exact path of a bad point. Plain PRM
+blocks of that regular shape are read from their bytes (:mod:`.rawpath`): the columns
+are the same texts, converted by the same code.
 """
 from __future__ import annotations
 
 import hashlib
+from operator import itemgetter
 from typing import Dict, Iterator, List, Optional
 
 import numpy as np
@@ -24,6 +27,7 @@ import numpy as np
 from enercoop_core.flows import values as v
 from enercoop_core.flows.common import Context, name
 from enercoop_core.flows.errors import FieldError
+from enercoop_core.flows.rawpath import Fallback
 from enercoop_core.flows.records import (QUALITY_DOUBTFUL, QUALITY_MISSING, QUALITY_OK,
                                          QUALITY_UNQUALIFIED, Curve)
 
@@ -214,3 +218,85 @@ def _curve(prm: str, ctx: Context, step: int, dates, inst, vals, qual) -> Curve:
     return Curve(flow=KIND, version=ctx.version, key=ctx.key(prm, digest),
                  source=ctx.source, prm=prm, direction="withdrawal", step_minutes=step,
                  dates=dates, instants=inst, values_w=vals, quality=qual)
+
+
+# -- raw fast path (see rawpath): plain PRM blocks read from their text list ------------
+
+def plan_layout(layout):
+    """Text indexes of a block of the regular shape: ``Id_PRM``, then days each of one
+    ``Date_Releve`` and points of exactly ``H``, ``V``, ``IV`` (Fallback otherwise)."""
+    ident = None
+    dates, hs, vs, ivs = [], [], [], []
+    for child in layout.root.children:
+        if child.name == "Id_PRM" and child.text is not None:
+            ident = child.text
+            continue
+        if child.name != "Donnees_Releve" or len(child.children) < 2:
+            raise Fallback()
+        head = child.children[0]
+        if head.name != "Date_Releve" or head.text is None:
+            raise Fallback()
+        dates.append(head.text)
+        for point in child.children[1:]:
+            parts = point.children
+            if (point.name != "PDC" or len(parts) != 3 or
+                    [p.name for p in parts] != ["H", "V", "IV"] or
+                    None in [p.text for p in parts]):
+                raise Fallback()
+            hs.append(parts[0].text)
+            vs.append(parts[1].text)
+            ivs.append(parts[2].text)
+    if ident is None or not dates:
+        raise Fallback()
+    return ident, itemgetter(*dates), itemgetter(*hs), itemgetter(*vs), itemgetter(*ivs)
+
+
+def read_layout(texts, plan, ctx: Context) -> list:
+    """The curve (or rejection) of one plain PRM block, as :func:`read` gives it through
+    its column reader; Fallback whenever that reader would not take the block."""
+    ident, dates_at, hs_at, vs_at, ivs_at = plan
+    state = ctx.extra.get("r50")
+    if state is None:
+        try:
+            step = v.bounded_integer(ctx.header.get("Pas_Publication") or "30",
+                                     "En_Tete_Flux/Pas_Publication", 1, 1440)
+        except FieldError:
+            raise Fallback() from None
+        state = ctx.extra["r50"] = (step, {}, [])
+    step, memo, last = state
+    raw = texts[ident] or None
+    try:
+        prm = v.prm(raw, "PRM/Id_PRM")
+        columns = _fast_columns(texts, dates_at, hs_at, vs_at, ivs_at, memo, last)
+        out = [_curve(prm, ctx, step, *columns)]
+    except FieldError as exc:
+        out = [ctx.reject(raw, exc.path, exc.message + " (the whole PRM curve is rejected)")]
+    if len(memo) > _MEMO_MAX:
+        memo.clear()
+    return out
+
+
+def _fast_columns(texts, dates_at, hs_at, vs_at, ivs_at, memo, last):
+    dates = dates_at(texts)
+    dates = [dates.strip()] if isinstance(dates, str) else [d.strip() for d in dates]
+    if "" in dates:
+        raise Fallback()
+    hs, vs, ivs = _tuple(hs_at(texts)), _tuple(vs_at(texts)), _tuple(ivs_at(texts))
+    if not _FLAGS.issuperset(ivs) or "" in vs:
+        raise Fallback()
+    values = "".join(vs)
+    if not (values.isdigit() and values.isascii()) or max(map(len, vs)) > 15:
+        raise Fallback()
+    if last and last[0] == hs:
+        inst = last[1]
+    else:
+        inst = _instants(hs, memo, last)
+        if inst is None:
+            raise Fallback()
+    vals = np.array(list(map(int, vs)), dtype=np.float64)
+    qual = np.frombuffer("".join(ivs).encode("ascii"), dtype=np.uint8).astype(np.int8) - 48
+    return dates, inst, vals, qual
+
+
+def _tuple(found):
+    return (found,) if isinstance(found, str) else found

@@ -326,7 +326,8 @@ ID_TAGS = ("Id_PRM", "prmId")
 def iter_elements(stream: BinaryIO, tags: Sequence[str], strays: Optional[list] = None,
                   id_tags: Sequence[str] = ID_TAGS, id_parents: Sequence[str] = (),
                   id_each_parent: bool = False,
-                  id_owners: Optional[Sequence[str]] = None) -> Iterator[Tuple[str, object]]:
+                  id_owners: Optional[Sequence[str]] = None,
+                  skip: int = 0) -> Iterator[Tuple[str, object]]:
     """Yield ``(local_name, element)`` at the end of each element named in ``tags``.
 
     Tags are matched in any namespace, and a yielded subtree that holds namespaced tags has
@@ -347,6 +348,9 @@ def iter_elements(stream: BinaryIO, tags: Sequence[str], strays: Optional[list] 
     wanted element not in ``id_owners`` (the records that carry an identifier, default all
     ``tags``: not F15's ``Rappel_En_Tete``). Reports are appended to ``strays`` as
     ``(record, path, reason)``; a second identifier's report names both.
+
+    ``skip``: so many wanted elements outside any other one are read but not yielded
+    (the raw fast path gave their records: :mod:`.rawpath`).
     """
     wanted = frozenset(tags)
     owners = wanted if id_owners is None else frozenset(id_owners)
@@ -388,9 +392,12 @@ def iter_elements(stream: BinaryIO, tags: Sequence[str], strays: Optional[list] 
                     _identifier(elem, id_tags))
             elem.getparent().remove(elem)
             continue
-        if uris and _namespaced(elem, uris):
-            unqualify(elem)
-        yield single or name, elem
+        if skip:
+            skip -= 1
+        else:
+            if uris and _namespaced(elem, uris):
+                unqualify(elem)
+            yield single or name, elem
         last = None
         elem.clear()
         while elem.getprevious() is not None:

@@ -348,6 +348,8 @@ def test_mutated_json_never_raises_and_names_every_prm(tmp_path_factory, data, n
     doc = json.load(open(str(FIXTURES / name), encoding="utf-8"))
     for _ in range(data.draw(st.integers(1, 3))):
         paths = [p for p, _ in _nodes(doc) if p]
+        if not paths:  # every key deleted already: nothing left to mutate
+            break
         path = data.draw(st.sampled_from(paths))
         parent = doc
         for step in path[:-1]:
