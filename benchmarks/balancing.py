@@ -18,7 +18,10 @@ Variants: ``naive`` (the former baseline: a per-point Python loop, timed once; o
 to 20,000 consumers unless ``--naive``), ``single`` (portfolio.balance), ``partitioned``
 (balance_partitioned serial), ``dask`` (balance_partitioned on Dask threads, when
 importable), ``spooled`` (CurveSpool + balance_spooled serial, as ``enercoop balance``
-runs, the spooling included), ``streamed`` (the same fed one curve at a time by the
+runs, the spooling included), ``processes`` and ``cluster`` (the same, the partitions
+run by Dask's process pool, or by a ``LocalCluster`` of 2 worker processes started
+untimed, as ``enercoop balance --scheduler``; their peak RSS is the parent's only),
+``streamed`` (the same fed one curve at a time by the
 generator, never all in memory, as ``enercoop balance`` reads its files: its times include
 the generation, on both sides, and its ``/curves`` is its peak against what the curves
 would take), ``matrices`` (portfolio_matrices: the two per-PRM matrices
@@ -31,19 +34,18 @@ same floats, bit for bit.
     python benchmarks/balancing.py --quick          # 2,000 consumers
     nice python benchmarks/balancing.py --prms 100000 --repeat 1   # 152 M points
 
-Measured on 1 December 2026 (CPython 3.11, numpy 2.4, Dask 2026.8, 2 cores under a load
-average of 8 to 11; fresh = the first call in a fresh process, x sum within that process):
+Measured on the evening of 1 December 2026 (CPython 3.11, numpy 2.4, Dask 2026.8, 2
+cores under a load average of 4 to 10: ratios move by about 1x from run to run; fresh =
+the first call in a fresh process, x sum within that process), 100,000 consumers + 2,000
+producers (152 M points, curves 2,577 MB), after the batched kernel (before it, same day):
 
-- 100,000 consumers + 2,000 producers (152 M points, curves 2,577 MB), ``--repeat 1``:
-  single pass 3.1 s = 4.5x the sum fresh (4.6x warm), peak RSS 1.05x the curves (+31 MB);
-  partitioned x8 serial 5.9x (5.4x warm); Dask threads 5.3x (5.1x warm), +28 MB;
-  portfolio_matrices 26x (19x warm), 1.52x the curves. Before: the single pass was 42.7x
-  (7.4 s, 12x warm) with a 5 GB peak.
-- 20,000 consumers + 400 producers (the default; 30.3 M points, 515 MB): single pass 0.65 s
-  = 3.5x (3.2x warm), +6 MB; partitioned 4.9x; Dask threads 5.2x (3.8x warm), +4 MB;
-  spooled x8 8.3 s (disk); streamed x8 peak RSS 111 MB against 559 MB with the curves in
-  memory; naive loop 16 to 29 s (about 35x the single pass). Every engine: the same
-  floats, bit for bit.
+- single pass 3.0x to 4.3x the sum fresh (was 4.1x to 5.2x), peak RSS 1.05x the curves
+  (+27 MB); partitioned x8 serial 3.1x to 4.6x (was 4.2x to 4.6x; 3.0x to 3.2x warm);
+  Dask threads 4.1x to 4.8x (was 5.4x to 6.3x); every engine the same floats;
+- spooled x8 serial, spooling included, 16.7 s = 32x (was 17.9 to 24.1 s, 70x to 88x),
+  +254 MB; on Dask's process pool 12.3 s (was 36.4 s); on a LocalCluster of 2 worker
+  processes 14.5 s (was 49.4 s); streamed x8 20.4 s with a peak RSS of 290 MB, 0.10x what
+  the curves would take (was 30.3 s, 389 MB).
 """
 from __future__ import annotations
 
@@ -75,8 +77,10 @@ from enercoop_core.balancing.portfolio import (  # noqa: E402
 )
 from enercoop_core.flows import Curve  # noqa: E402
 
-VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "streamed", "matrices",
-            "proof")
+VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "processes", "cluster",
+            "streamed", "matrices", "proof")
+#: Variants that need Dask (``cluster``: dask.distributed too).
+DASK_VARIANTS = ("dask", "processes", "cluster")
 NAIVE_MAX = 20000
 
 
@@ -125,18 +129,19 @@ def naive(consumers, producers, grid):
     return totals[0], totals[1]
 
 
-def spooled(consumers, producers, grid, partitions):
+def spooled(consumers, producers, grid, partitions, scheduler="serial"):
     """Spool the curves, then balance them partition by partition."""
     with CurveSpool(partitions) as spool:
         for curve in consumers:
             spool.add(curve)
         for curve in producers:
             spool.add(curve, production=True)
-        return balance_spooled(spool, grid)
+        return balance_spooled(spool, grid, scheduler=scheduler)
 
 
-def variant_function(mode, consumers, producers, grid, partitions):
-    """The call a variant times (the proof's matrices are built here, untimed)."""
+def variant_function(mode, consumers, producers, grid, partitions, client=None):
+    """The call a variant times (the proof's matrices are built here, untimed;
+    ``client``: the cluster's, for ``cluster``)."""
     if mode == "naive":
         return lambda: naive(consumers, producers, grid)
     if mode == "single":
@@ -147,6 +152,9 @@ def variant_function(mode, consumers, producers, grid, partitions):
                                            partitions=partitions, scheduler=scheduler)
     if mode == "spooled":
         return lambda: spooled(consumers, producers, grid, partitions)
+    if mode in ("processes", "cluster"):
+        scheduler = "processes" if mode == "processes" else client
+        return lambda: spooled(consumers, producers, grid, partitions, scheduler)
     if mode == "matrices":
         return lambda: portfolio_matrices(consumers, producers, grid)
     matrices = portfolio_matrices(consumers, producers, grid)
@@ -203,10 +211,16 @@ def best_of(function, repeat):
 
 def child(mode, prms, producers_n, partitions, repeat) -> int:
     """One fresh process: curves, sum, the variant (fresh, warm, traced); JSON on stdout."""
-    if mode == "dask":  # imported before the memory baseline, not timed
+    client = None
+    if mode in DASK_VARIANTS:  # imported before the memory baseline, not timed
         import dask  # noqa: F401
         import dask.delayed  # noqa: F401
+        import dask.multiprocessing  # noqa: F401
         import dask.threaded  # noqa: F401
+    if mode == "cluster":  # started untimed: 2 worker processes of 1 thread
+        import distributed
+        client = distributed.Client(distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None))
     grid = month_grid("2025-03")
     rss_imports = status_kb("VmRSS")
     if mode == "streamed":
@@ -216,7 +230,7 @@ def child(mode, prms, producers_n, partitions, repeat) -> int:
     curves_bytes = sum(c.instants.nbytes + c.values_w.nbytes + c.quality.nbytes
                        for c in consumers + producers)
     rss_curves = status_kb("VmRSS")
-    function = variant_function(mode, consumers, producers, grid, partitions)
+    function = variant_function(mode, consumers, producers, grid, partitions, client)
     sum_fresh, sums = best_of(lambda: plain_sum(consumers, producers, grid), 1)
     reset_peak()
     fresh, result = best_of(function, 1)
@@ -241,6 +255,10 @@ def child(mode, prms, producers_n, partitions, repeat) -> int:
         function()
         out["traced"] = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
+    if client is not None:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
     print(json.dumps(out))
     return 0
 
@@ -307,10 +325,14 @@ def report(figures, args, producers_n) -> None:
             f.get("traced", float("nan")) / 1e6, equal))
     sums = {f["sum_totals"] for f in figures}
     print("")
+    if reference is None:
+        against = "(no single pass to compare them with)"
+    else:
+        against = "%s the single pass's" % (
+            "equal" if sums == {reference["totals"]} else "DIFFER FROM")
     print("plain numpy sum: fresh %.3f to %.3f s over the processes; its half-hourly totals "
-          "%s the single pass's" % (
-              min(f["sum_fresh"] for f in figures), max(f["sum_fresh"] for f in figures),
-              "equal" if reference and sums == {reference["totals"]} else "DIFFER FROM"))
+          "%s" % (min(f["sum_fresh"] for f in figures), max(f["sum_fresh"] for f in figures),
+                  against))
     print("peak MB: peak RSS of the fresh call; /curves: (peak - RSS of the imports) / bytes "
           "of the curves; +MB: peak over the RSS with the curves loaded; alloc MB: peak of "
           "the traced allocations of one call")
@@ -346,9 +368,9 @@ def main(argv=None) -> int:
         parser.error("unknown variants: %s" % ", ".join(sorted(unknown)))
     if args.prms > NAIVE_MAX and not args.naive and "naive" in wanted:
         wanted.remove("naive")
-    if "dask" in wanted and not dask_available():
-        print("(dask not importable: the Dask variant is skipped)")
-        wanted.remove("dask")
+    if not dask_available():
+        print("(dask not importable: the Dask variants are skipped)")
+        wanted = [mode for mode in wanted if mode not in DASK_VARIANTS]
     figures = []
     for mode in wanted:
         figures.append(run_child(mode, args, producers_n))

@@ -18,6 +18,7 @@ points covering the same seconds are an :class:`~enercoop_core.errors.InputError
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
@@ -219,12 +220,14 @@ def combine(parts: Sequence[Balance]) -> Balance:
             raise InputError("partial balances on different grids", field="grid")
         consumption += part.consumption_wh
         production += part.production_wh
-        for mine, theirs in ((consumer_wh, part.consumer_wh), (producer_wh, part.producer_wh)):
-            if any(prm in mine for prm in theirs):
-                raise InputError("PRM in two partitions",
-                                 record=min(prm for prm in theirs if prm in mine))
-            mine.update(theirs)
+        consumer_wh.update(part.consumer_wh)
+        producer_wh.update(part.producer_wh)
         incomplete.update(part.incomplete)
+    for merged, name in ((consumer_wh, "consumer_wh"), (producer_wh, "producer_wh")):
+        if len(merged) != sum(len(getattr(part, name)) for part in parts):
+            seen = collections.Counter(prm for part in parts for prm in getattr(part, name))
+            raise InputError("PRM in two partitions",
+                             record=min(prm for prm, count in seen.items() if count > 1))
     return Balance(grid, consumption, production, consumer_wh, producer_wh, incomplete)
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from dataclasses import replace
 import os
 import weakref
+import zlib
 
 import numpy as np
 import pytest
@@ -17,7 +19,7 @@ from enercoop_core.balancing.partitioned import (
     balance_spooled,
     dask_available,
     match_spooled,
-    split_prms,
+    partition_of,
 )
 from enercoop_core.balancing.portfolio import (
     ProfiledConsumer,
@@ -55,12 +57,58 @@ def same(left, right):
     assert left.incomplete == right.incomplete
 
 
-def test_split_prms():
-    assert split_prms(["c", "a", "b", "a", "d", "e"], 2) == [["a", "b", "c"], ["d", "e"]]
-    assert split_prms(["a"], 4) == [["a"]]
-    assert split_prms([], 3) == [[]]
+def fractional(consumers=23, producers=3, seed=5):
+    """Curves of fractional W (sums not exact: their floats depend on the order of the
+    additions), each consumer in two curves, one of them on the whole grid."""
+    rng = np.random.RandomState(seed)
+    cons = []
+    for n in range(consumers):
+        values = rng.rand(GRID.size) * 5000.0
+        cons.append(curve("%014d" % n, GRID.ends, values))
+        cons.append(curve("%014d" % n, GRID.ends[:0], values[:0]))
+    prods = [curve("9%013d" % n, GRID.ends, rng.rand(GRID.size) * 80000.0,
+                   direction="injection") for n in range(producers)]
+    return cons, prods
+
+
+def test_partitions_are_contiguous_runs_of_prms_and_empty_ones_are_left_out():
+    consumers, producers = portfolio(consumers=5, producers=2)  # 2 curves a consumer
+    seen = []
+    real = partitioned._partial
+
+    def recording(cons, prods, grid, profiled, coefficients):
+        seen.append([c.prm for c in cons] + [p.prm for p in prods])
+        return real(cons, prods, grid, profiled, coefficients)
+
+    partitioned._partial = recording
+    try:
+        for count in (3, 50):
+            seen.clear()
+            balance_partitioned(consumers, producers, GRID, partitions=count,
+                                scheduler="serial")
+            if count == 3:  # 7 PRMs in first-seen order: runs of 3, 2, 2
+                assert [sorted(set(run)) for run in seen] == [
+                    ["%014d" % 0, "%014d" % 1, "%014d" % 2], ["%014d" % 3, "%014d" % 4],
+                    ["9%013d" % 0, "9%013d" % 1]]
+                assert seen[0][:2] == [consumers[0].prm] * 2  # in input order
+            else:  # one PRM a partition, the others left out
+                assert [sorted(set(run)) for run in seen] == [
+                    [prm] for prm in dict.fromkeys(c.prm for c in consumers + producers)]
+    finally:
+        partitioned._partial = real
     with pytest.raises(InputError):
-        split_prms(["a"], 0)
+        balance_partitioned(consumers, producers, GRID, partitions=0)
+    empty = balance_partitioned([], [], GRID, partitions=4, scheduler="serial")
+    assert empty.consumption_wh.tolist() == [0.0] * GRID.size and empty.consumer_wh == {}
+
+
+def test_spool_partitions_are_the_crc_of_the_prm(tmp_path):
+    assert partition_of("30001234567890", 7) == zlib.crc32(b"30001234567890") % 7
+    consumers, producers = portfolio(consumers=9, producers=2)
+    with spooled(consumers, producers, 4, tmp_path) as spool:
+        for number, path in enumerate(spool.paths):
+            cons, prods = partitioned.load_spooled(path)
+            assert {partition_of(c.prm, 4) for c in cons + prods} <= {number}
 
 
 @pytest.mark.parametrize("partitions", [1, 3, 7, 100])
@@ -107,12 +155,13 @@ needs_dask = pytest.mark.skipif(not dask_available(), reason="dask is not instal
 
 
 @needs_dask
-@pytest.mark.parametrize("scheduler", ["threads", "sync"])
+@pytest.mark.parametrize("scheduler", ["threads", "sync", "processes"])
 def test_dask_schedulers_equal_the_serial_loop(scheduler):
-    consumers, producers = portfolio()
-    serial = balance_partitioned(consumers, producers, GRID, partitions=5, scheduler="serial")
-    same(balance_partitioned(consumers, producers, GRID, partitions=5, scheduler=scheduler),
-         serial)
+    for consumers, producers in (portfolio(), fractional()):
+        serial = balance_partitioned(consumers, producers, GRID, partitions=5,
+                                     scheduler="serial")
+        same(balance_partitioned(consumers, producers, GRID, partitions=5,
+                                 scheduler=scheduler), serial)
 
 
 @needs_dask
@@ -191,9 +240,9 @@ def test_spooled_loader_holds_one_partition_at_a_time(monkeypatch, tmp_path):
     def freed():
         alive[0] -= 1
 
-    def counting(path):
+    def counting(path, **kinds):
         gc.collect()
-        loaded = real(path)
+        loaded = real(path, **kinds)
         for item in loaded[0] + loaded[1]:
             alive[0] += 1
             weakref.finalize(item, freed)
@@ -226,8 +275,17 @@ def test_local_cluster_of_processes_equals_serial_and_single_pass(tmp_path):
             on_cluster = balance_spooled(spool, GRID, scheduler=client)
         in_memory = balance_partitioned(consumers, producers, GRID, partitions=4,
                                         scheduler=client)
+        inexact = fractional()  # sums that depend on the order: the same floats too
+        with spooled(*inexact, 3, tmp_path) as spool:
+            inexact_spooled = (balance_spooled(spool, GRID, scheduler="serial"),
+                               balance_spooled(spool, GRID, scheduler=client))
+        inexact_in_memory = (
+            balance_partitioned(*inexact, GRID, partitions=3, scheduler="serial"),
+            balance_partitioned(*inexact, GRID, partitions=3, scheduler=client))
     for result in (serial, on_cluster, in_memory):
         same(result, single)
+    for serial_result, cluster_result in (inexact_spooled, inexact_in_memory):
+        same(cluster_result, serial_result)
 
 
 def test_spool_gives_back_the_very_same_curves_and_packs_r50_curves(tmp_path):
@@ -235,16 +293,25 @@ def test_spool_gives_back_the_very_same_curves_and_packs_r50_curves(tmp_path):
     odd_values = np.array([1.5, np.nan, -0.0, 3e12, -7.0])
     odd = curve("10000000000002", GRID.ends[[0, 1, 2, 5, 9]], odd_values, step=30)
     single = curve("10000000000003", GRID.ends[:1], [4.0], direction="injection")
-    with spooled([regular, odd], [single], 1, tmp_path) as spool:
+    flagged = replace(curve("10000000000004", GRID.ends, np.ones(GRID.size)),
+                      quality=np.arange(GRID.size, dtype=np.int32) % 3)
+    with spooled([regular], [single], 1, tmp_path) as spool:
         size = os.path.getsize(spool.paths[0])
+    with spooled([regular, odd, flagged], [single], 1, tmp_path) as spool:
         consumers, producers = partitioned.load_spooled(spool.paths[0])
-    assert [c.prm for c in consumers] == [regular.prm, odd.prm]
+        assert partitioned.load_spooled(spool.paths[0], consumers=False) == ([], producers)
+        only = partitioned.load_spooled(spool.paths[0], producers=False)
+    assert [c.prm for c in consumers] == [regular.prm, odd.prm, flagged.prm]
+    assert [c.prm for c in only[0]] == [c.prm for c in consumers] and only[1] == []
     assert [c.prm for c in producers] == [single.prm]
-    for back, sent in zip(consumers + producers, [regular, odd, single]):
+    # regular instants come back as one shared array, read-only
+    assert consumers[0].instants is consumers[2].instants
+    assert not consumers[0].instants.flags.writeable
+    for back, sent in zip(consumers + producers, [regular, odd, flagged, single]):
         for name in ("instants", "values_w", "quality"):
             ours, theirs = getattr(back, name), getattr(sent, name)
             assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
         assert (back.flow, back.key, back.source, back.direction, back.step_minutes) == (
             sent.flow, sent.key, sent.source, sent.direction, sent.step_minutes)
-    # whole W of consecutive half-hours: int32 values, no instants, int8 quality
-    assert size < 5 * GRID.size + 2000
+    # whole W of consecutive half-hours, one quality: int32 values, no instants
+    assert size < 4 * GRID.size + 800  # + one header (its fields pickled)

@@ -3,12 +3,14 @@ place) against a reference built curve by curve with grid.align_curve."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from enercoop_core.balancing import placement
 from enercoop_core.balancing.grid import SLOT_S, align_curve, day_grid
 from enercoop_core.balancing.placement import place, totals
 from enercoop_core.balancing.portfolio import balance, portfolio_matrices, reduce_matrices
@@ -104,6 +106,33 @@ def test_totals_take_any_iterable_and_empty_curves():
     assert prms == ["A", "B"] and per_prm == [GRID.size * 0.5, 0.0]
     assert per_slot.tolist() == [0.5] * GRID.size
     assert incomplete == {"B": GRID.size}
+
+
+def test_whole_grid_curves_are_summed_by_batches_like_the_others():
+    """More whole-grid curves than a batch, with NaN, a PRM in two whole-grid curves
+    (refused), instants of another dtype or a list (the general path), and a fraction."""
+    rng = np.random.RandomState(11)
+    items = []
+    for number in range(2 * placement.BATCH + 5):
+        values = rng.randint(0, 7000, GRID.size).astype(float)
+        if number % 7 == 3:
+            values[rng.randint(0, GRID.size, 3)] = np.nan
+        items.append(curve("W%03d" % number, GRID.ends, values))
+    items[4] = replace(items[4], instants=GRID.ends.astype(np.int32))
+    items[9] = replace(items[9], instants=GRID.ends.tolist(), values_w=[2.0] * GRID.size)
+    items[12] = replace(items[12], values_w=items[12].values_w.astype(np.float32))
+    items.append(curve("W010", GRID.ends[:0], []))  # a second, empty curve of a PRM
+    check_against_reference(items)
+    result = balance(items, [], GRID)
+    assert result.incomplete == {item.prm: int(np.isnan(item.values_w).sum())
+                                 for item in items if np.isnan(item.values_w).any()}
+    nan_everywhere = curve("N", GRID.ends, np.full(GRID.size, np.nan))
+    assert balance([nan_everywhere], [], GRID).consumer_wh == {"N": 0.0}
+    with pytest.raises(InputError) as error:
+        balance(items + [curve("W007", GRID.ends, np.ones(GRID.size))], [], GRID)
+    assert error.value.record == "W007"
+    with pytest.raises(InputError):  # whole grid + part of it
+        balance(items + [curve("W008", GRID.ends[3:5], np.ones(2))], [], GRID)
 
 
 @st.composite
