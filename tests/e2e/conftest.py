@@ -8,6 +8,7 @@ Playwright; nothing is downloaded.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,6 +30,21 @@ CHROMIUM_ARGS = [
 ]
 LOGIN, PASSWORD = "admin", "admin"
 SERVER_START_TIMEOUT_S = 180
+# what the server logs when wkhtmltopdf fetches the stylesheet of the PDF reports
+REPORT_CSS_SERVED = re.compile(r'"GET /web/content/\S*report_assets_pdf\S*\.css HTTP/1\.\d" 200')
+
+
+def odoo_log_path() -> Path:
+    """The log of the server of the session."""
+    return Path(os.environ.get("ENERCOOP_ODOO_LOG") or ARTIFACTS / "logs" / "e2e-odoo.log")
+
+
+def report_css_served_since(offset: int) -> bool:
+    """Whether the server served the PDF reports' stylesheet after byte ``offset`` of its
+    log: a PDF rendered then without it is unstyled (wrong or missing report.url)."""
+    with open(odoo_log_path(), "rb") as log:
+        log.seek(offset)
+        return bool(REPORT_CSS_SERVED.search(log.read().decode("utf-8", "replace")))
 
 
 def _free_port() -> int:
@@ -49,11 +65,30 @@ def odoo_db() -> str:
     return db
 
 
+def _set_report_url(db: str, url: str) -> None:
+    """wkhtmltopdf fetches the reports' stylesheets from the ``report.url`` parameter (else
+    web.base.url, else localhost:8069): without this server's URL the PDFs come out
+    unstyled. Written in the database before the server starts (a running server caches
+    parameters), with psql as scripts/start.sh does."""
+    sql = ("INSERT INTO ir_config_parameter (key, value, create_uid, create_date, write_uid,"
+           " write_date) VALUES ('report.url', '%s', 1, now() AT TIME ZONE 'UTC', 1,"
+           " now() AT TIME ZONE 'UTC') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
+           " write_date = EXCLUDED.write_date" % url)
+    done = subprocess.run(["bash", "-c", '. "$1" && psql_q "$2" "$3"', "psql_q",
+                           str(REPO / "scripts" / "lib.sh"), db, sql],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail("could not set report.url in %s: %s" % (db, done.stderr.strip()))
+
+
 @pytest.fixture(scope="session")
 def odoo_url(odoo_db: str):
-    """Base URL of an Odoo server started for this session, stopped at its end."""
+    """Base URL of an Odoo server started for this session (its reports' stylesheets
+    fetched from it), stopped at its end."""
     port = _free_port()
-    log_path = Path(os.environ.get("ENERCOOP_ODOO_LOG") or ARTIFACTS / "logs" / "e2e-odoo.log")
+    url = "http://127.0.0.1:%d" % port
+    _set_report_url(odoo_db, url)
+    log_path = odoo_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     env["PATH"] = os.pathsep.join(
@@ -69,7 +104,6 @@ def odoo_url(odoo_db: str):
     pidfile = os.environ.get("ENERCOOP_E2E_PIDFILE")
     if pidfile:
         Path(pidfile).write_text(str(server.pid))
-    url = "http://127.0.0.1:%d" % port
     try:
         # waits for the end of the registry load before the first request (see the script)
         waited = subprocess.run([sys.executable, str(REPO / "scripts" / "wait_for_odoo.py"), url,

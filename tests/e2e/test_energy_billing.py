@@ -14,6 +14,8 @@ import pytest
 
 from pathlib import Path
 
+from conftest import odoo_log_path, report_css_served_since
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 
 
@@ -104,13 +106,16 @@ def test_billing_run_invoice_and_pdf(watched, odoo_url, rpc, session_context):
     watched.screenshot("energy_invoice_form")
     assert watched.errors == []
 
-    # the PDF, through the session of the browser
+    # the PDF, through the session of the browser (a draft's: rendered now, never stored)
+    log_offset = odoo_log_path().stat().st_size
     answer = session_context.request.get(
         "%s/report/pdf/enercoop_energy.report_energy_invoice/%d" % (odoo_url, invoice_id),
         timeout=120000)
     assert answer.ok, answer.status
     body = answer.body()
     assert body[:5] == b"%PDF-"
+    # styled: wkhtmltopdf fetched the reports' stylesheet from this server (report.url)
+    assert report_css_served_since(log_offset), "the PDF was rendered without its stylesheet"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pdf = SCREENSHOTS / "energy_invoice.pdf"
     pdf.write_bytes(body)

@@ -89,9 +89,10 @@ class PaymentInstalment(models.Model):
                 template.send_mail(instalment.id)
         return due
 
-    def _create_invoice(self):
-        """The instalment's customer invoice on the instalments account, open, due on the
-        collection date, with the contract's payment mode and mandate."""
+    def _create_invoice(self, day=None):
+        """The instalment's customer invoice on the instalments account, dated ``day``
+        (ISO day, default today), open, due on the collection date, with the contract's
+        payment mode and mandate."""
         self.ensure_one()
         contract = self.contract_id
         company = self.company_id
@@ -103,7 +104,7 @@ class PaymentInstalment(models.Model):
             "type": "out_invoice", "partner_id": partner.id, "company_id": company.id,
             "journal_id": journal.id, "currency_id": company.currency_id.id,
             "account_id": partner.property_account_receivable_id.id,
-            "date_invoice": fields.Date.context_today(self),
+            "date_invoice": day or fields.Date.context_today(self),
             "date_due": self.collection_date or self.due_date,
             "origin": contract.name, "name": self.display_label,
             "invoice_line_ids": [(0, 0, {
