@@ -12,7 +12,9 @@
   named by the system parameter ``enercoop_balancing.profiles_csv`` (None if unset);
 - ``producers(installations)``: installations -> the core's ``Producer`` (PRM, name,
   technology);
-- ``compute(...)``: the core's balance, proof, registry ledger and forecast of one month;
+- ``MonthBalance``: the core's balance, registry ledger, half-hourly proof and forecast of
+  one month; the members' shares of the proof come partition by partition
+  (``statements()``), so that memory does not grow with the portfolio;
 - ``utc_datetime(seconds)``, ``local_day(seconds)``: grid instants as Odoo values;
   ``history(lines)``: stored half-hours back to the core's arrays.
 """
@@ -27,9 +29,20 @@ from enercoop_core import flows
 from enercoop_core.balancing import forecast, registry
 from enercoop_core.balancing.grid import month_bounds
 from enercoop_core.balancing.grid import month_grid as core_month_grid
-from enercoop_core.balancing.matching import Producer
-from enercoop_core.balancing.partitioned import CurveSpool, balance_spooled, match_spooled
-from enercoop_core.balancing.portfolio import ProfiledConsumer, summarize
+from enercoop_core.balancing.matching import Matching, Producer
+from enercoop_core.balancing.partitioned import (
+    CurveSpool,
+    balance_spooled,
+    load_spooled,
+    partition_of,
+)
+from enercoop_core.balancing.portfolio import (
+    Matrices,
+    ProfiledConsumer,
+    curve_matrix,
+    portfolio_matrices,
+    summarize,
+)
 from enercoop_core.billing.consumption import consumption, readings_between
 from enercoop_core.billing.profiles import ProfileCoefficients
 from enercoop_core.tariffs.calendar import PARIS
@@ -39,8 +52,16 @@ from odoo.addons.enercoop_energy.core_adapter import readings_by_point
 PARAM_PROFILES = "enercoop_balancing.profiles_csv"
 PARAM_PARTITIONS = "enercoop_balancing.partitions"
 DEFAULT_PARTITIONS = 16
+#: curves per partition at most: more partitions for a larger portfolio, so that one
+#: partition (what the job holds at a time: about 1,000 x 1,488 points, 25 MB of curves
+#: and a 12 MB matrix) does not grow with it; at most MAX_PARTITIONS (one open spool file
+#: each)
+CURVES_PER_PARTITION = 1000
+MAX_PARTITIONS = 500
 #: weeks of history of the day-ahead forecast (the core's same-weekday average)
 FORECAST_WEEKS = 4
+#: the ledger's consumer: the guarantees are allocated against the portfolio's supply
+PORTFOLIO = "portfolio"
 
 
 def month_grid(period):
@@ -57,40 +78,60 @@ def local_day(seconds):
     return dt.datetime.fromtimestamp(int(seconds), PARIS).date().isoformat()
 
 
-def partitions(env):
+def partitions(env, curves=0):
+    """Spool partitions for ``curves`` curves: the system parameter (default 16), more when
+    a partition would hold over ``CURVES_PER_PARTITION`` curves."""
     # sudo: system parameters are readable by administrators only; this one is a count
     value = env["ir.config_parameter"].sudo().get_param(PARAM_PARTITIONS)
-    return max(int(value), 1) if value and value.isdigit() else DEFAULT_PARTITIONS
+    wanted = max(int(value), 1) if value and value.isdigit() else DEFAULT_PARTITIONS
+    return min(max(wanted, -(-curves // CURVES_PER_PARTITION)), MAX_PARTITIONS)
 
 
-def spool_curves(env, company, grid, spool):
-    """Stream the stored curves of ``company`` over ``grid`` into ``spool``.
+def curve_keys(env, company, grid):
+    """{flow file id: set of curve keys} of the stored curves of ``company`` that overlap
+    ``grid`` (read in SQL: 100,000 curve records through the ORM cost minutes and hold
+    their cache; the caller may read the company's balance, see BalanceRun._run_balance)."""
+    first, end = month_bounds_of(grid)
+    env.cr.execute("""
+        SELECT flow_file_id, key FROM enercoop_load_curve
+        WHERE company_id = %s AND date_start < %s AND date_end >= %s
+          AND flow_file_id IS NOT NULL""",
+                   (company.id, end.isoformat(), (first - dt.timedelta(days=1)).isoformat()))
+    keys_by_file = {}
+    for file_id, key in env.cr.fetchall():
+        keys_by_file.setdefault(file_id, set()).add(key)
+    return keys_by_file
+
+
+def spool_curves(env, keys_by_file, spool):
+    """Stream the curves of ``keys_by_file`` (:func:`curve_keys`) into ``spool``.
 
     The curve rows hold a curve's summary; its points are in the flow file it came from,
     parsed again here (one file at a time), keeping only the curves whose key is stored.
-    Returns ``(consumer PRMs, producer PRMs, problems)``.
+    Returns ``(consumer PRMs, producers' curves, problems)``: the producers' curves are
+    also kept in memory (a few hundred producers), for the proof.
     """
-    first, end = month_bounds_of(grid)
-    rows = env["enercoop.load.curve"].search([
-        ("company_id", "=", company.id), ("date_start", "<", end.isoformat()),
-        ("date_end", ">=", (first - dt.timedelta(days=1)).isoformat())])
-    keys_by_file = {}
-    for row in rows:
-        keys_by_file.setdefault(row.flow_file_id, set()).add(row.key)
-    consumers, producers, problems = set(), set(), []
-    for flow_file, keys in keys_by_file.items():
+    consumers, producers, problems = set(), [], []
+    for file_id, keys in sorted(keys_by_file.items()):
+        flow_file = env["enercoop.flow.file"].browse(file_id)
         attachment = flow_file.attachment_id
-        if not attachment or not attachment.datas:
+        data = attachment.datas if attachment else None
+        if not data:
             problems.append("%s: the stored file is missing, %d curve(s) left out"
                             % (flow_file.name, len(keys)))
             continue
-        run = flows.parse(base64.b64decode(attachment.datas), name=flow_file.name)
+        run = flows.parse(base64.b64decode(data), name=flow_file.name)
+        del data
         for record in run:
             if getattr(record, "family", None) != "curve" or record.key not in keys:
                 continue
             injection = record.direction == "injection"
-            (producers if injection else consumers).add(record.prm)
+            if injection:
+                producers.append(record)
+            else:
+                consumers.add(record.prm)
             spool.add(record, production=injection)
+        flow_file.invalidate_cache()  # the attachment's base64 text, tens of MB
     return consumers, producers, problems
 
 
@@ -148,59 +189,142 @@ def producers(installations):
     return [Producer(i.prm, i.name, i.technology) for i in installations]
 
 
-def compute(env, company, period, installations, withdrawal_points, history=None):
-    """The month's balance of ``company``: a dict of plain values for the records.
 
-    ``history``: ``(ends_utc, consumption_wh)`` of earlier half-hours (the previous run),
-    for the day-ahead forecast. Keys: ``summary`` (core ``summarize``), ``grid``,
-    ``consumption_wh``/``production_wh``/``forecast_wh`` (arrays), ``hourly`` and ``monthly``
-    (allocation rows), ``issued`` (registry rows), ``coverage`` (per consumer PRM),
-    ``problems``, ``forecast_mae_wh`` and ``persistence_mae_wh``.
+
+class MonthBalance:
+    """One month of a company's portfolio through the core, in memory that does not grow
+    with the portfolio: the curves are spooled partition by partition (temporary files,
+    removed on exit), the ledger is allocated against the portfolio's supply (one row per
+    producer and method), and the members' shares of the half-hourly proof come one
+    partition at a time::
+
+        with MonthBalance(env, company, period, installations, points, history) as month:
+            month.data                       # totals, arrays, ledger rows, problems
+            for rows in month.statements():  # one partition's members
+                ...
+
+    ``points``: {PRM: delivery point id} of the supplied withdrawal points (those without
+    a curve are profiled from their indexes); ``history``: ``(ends_utc, consumption_wh)``
+    of earlier half-hours (the previous run), for the day-ahead forecast.
+
+    ``data`` keys: ``summary`` (core ``summarize``), ``grid``, ``consumption_wh`` /
+    ``production_wh`` / ``forecast_wh`` (arrays), ``issued`` (registry rows per producer),
+    ``monthly`` and ``hourly`` (allocation rows per producer against the portfolio's supply,
+    ``consumer_prm`` = ``PORTFOLIO``), ``problems`` (grown by :meth:`statements`),
+    ``forecast_mae_wh`` and ``persistence_mae_wh``.
     """
-    grid = month_grid(period)
-    problems = []
-    with CurveSpool(partitions(env)) as spool:
-        with_curve, _producing, found = spool_curves(env, company, grid, spool)
-        problems += found
-        without = withdrawal_points.filtered(lambda p: p.prm not in with_curve)
-        profiled, missing = profiled_consumers(env, without, period) if without else ([], [])
-        coefficients = None
-        if profiled:
-            coefficients = load_coefficients(env, {p.sub_profile for p in profiled})
-            if coefficients is None:
-                problems += ["PRM %s: profile coefficients not configured (system parameter "
-                             "%s)" % (p.prm, PARAM_PROFILES) for p in profiled]
-                profiled = []
+
+    def __init__(self, env, company, period, installations, points, history=None):
+        self.env, self.company, self.period = env, company, period
+        self.installations, self.points, self.history = installations, points, history
+        self.grid = month_grid(period)
+        self.data = None
+        self._spool = None
+
+    def __enter__(self):
+        keys = curve_keys(self.env, self.company, self.grid)
+        self._spool = CurveSpool(partitions(self.env, sum(len(k) for k in keys.values())))
+        try:
+            self._compute(keys)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._spool is not None:
+            self._spool.__exit__(*exc_info)
+            self._spool = None
+
+    def _profiled(self, with_curve, problems):
+        """(ProfiledConsumer list, coefficients) of the supplied points without a curve."""
+        without = sorted(pid for prm, pid in self.points.items() if prm not in with_curve)
+        if not without:
+            return [], None
+        profiled, missing = profiled_consumers(
+            self.env, self.env["enercoop.delivery.point"].browse(without), self.period)
         problems += missing
-        result = balance_spooled(spool, grid, profiled, coefficients)
-        named = producers(installations)
-        matching = match_spooled(spool, grid, result, named, profiled, coefficients)
-    problems += matching.check()
-    for prm, slots in sorted(result.incomplete.items()):
-        problems.append("PRM %s: %d half-hour(s) without a full measure" % (prm, slots))
-    for installation in installations:
-        if installation.prm not in result.producer_wh:
-            problems.append("PRM %s (%s): no injection curve in %s"
-                            % (installation.prm, installation.name, period))
-    ends = grid.ends
-    hist_ends, hist_wh = history if history else (np.array([], dtype=np.int64), np.array([]))
-    all_ends = np.concatenate([np.asarray(hist_ends, dtype=np.int64), ends])
-    all_wh = np.concatenate([np.asarray(hist_wh, dtype=np.float64), result.consumption_wh])
-    predicted = forecast.same_weekday_average(all_ends, all_wh, ends, weeks=FORECAST_WEEKS)
-    baseline = forecast.persistence(all_ends, all_wh, ends, days=1)
-    return {
-        "grid": grid, "summary": summarize(result),
-        "consumption_wh": result.consumption_wh, "production_wh": result.production_wh,
-        "forecast_wh": predicted,
-        "forecast_mae_wh": _finite(forecast.mae(predicted, result.consumption_wh)),
-        "persistence_mae_wh": _finite(forecast.mae(baseline, result.consumption_wh)),
-        "hourly": list(matching.rows("month")),
-        "monthly": list(registry.allocate(period, result.producer_wh, result.consumer_wh,
-                                          named)),
-        "issued": list(registry.issued_from_totals(period, result.producer_wh)),
-        "coverage": matching.consumer_coverage(),
-        "problems": problems,
-    }
+        if not profiled:
+            return [], None
+        coefficients = load_coefficients(self.env, {p.sub_profile for p in profiled})
+        if coefficients is None:
+            problems += ["PRM %s: profile coefficients not configured (system parameter "
+                         "%s)" % (p.prm, PARAM_PROFILES) for p in profiled]
+            return [], None
+        return profiled, coefficients
+
+    def _compute(self, keys):
+        grid, period, problems = self.grid, self.period, []
+        with_curve, production, found = spool_curves(self.env, keys, self._spool)
+        problems += found
+        self.profiled, self.coefficients = self._profiled(with_curve, problems)
+        result = balance_spooled(self._spool, grid, self.profiled, self.coefficients)
+        self.named = producers(self.installations)
+        self.producer_prms, self.production, _ = curve_matrix(production, grid)
+        del production
+        self.totals = (result.production_wh, result.consumption_wh)
+        # the ledger: each producer's guarantees against the portfolio's whole supply, the
+        # core's rules with the portfolio as one consumer (registry: the month's totals;
+        # hourly: half-hour by half-hour)
+        supply = Matrices(grid, [PORTFOLIO], result.consumption_wh[None, :],
+                          self.producer_prms, self.production)
+        whole = Matching(supply, {p.prm: p for p in self.named}, totals=self.totals)
+        problems += whole.check()
+        for prm, slots in sorted(result.incomplete.items()):
+            problems.append("PRM %s: %d half-hour(s) without a full measure" % (prm, slots))
+        for installation in self.installations:
+            if installation.prm not in result.producer_wh:
+                problems.append("PRM %s (%s): no injection curve in %s"
+                                % (installation.prm, installation.name, period))
+        self.data = dict(self._forecast(result), **{
+            "grid": grid, "summary": summarize(result),
+            "consumption_wh": result.consumption_wh, "production_wh": result.production_wh,
+            "hourly": list(whole.rows("month")),
+            "monthly": list(registry.allocate(
+                period, result.producer_wh, {PORTFOLIO: sum(result.consumer_wh.values())},
+                self.named)),
+            "issued": list(registry.issued_from_totals(period, result.producer_wh)),
+            "problems": problems})
+
+    def _forecast(self, result):
+        ends = self.grid.ends
+        hist_ends, hist_wh = self.history if self.history else (
+            np.array([], dtype=np.int64), np.array([]))
+        all_ends = np.concatenate([np.asarray(hist_ends, dtype=np.int64), ends])
+        all_wh = np.concatenate([np.asarray(hist_wh, dtype=np.float64),
+                                 result.consumption_wh])
+        predicted = forecast.same_weekday_average(all_ends, all_wh, ends,
+                                                  weeks=FORECAST_WEEKS)
+        baseline = forecast.persistence(all_ends, all_wh, ends, days=1)
+        return {"forecast_wh": predicted,
+                "forecast_mae_wh": _finite(forecast.mae(predicted, result.consumption_wh)),
+                "persistence_mae_wh": _finite(forecast.mae(baseline,
+                                                           result.consumption_wh))}
+
+    def statements(self):
+        """Per partition, its members' rows of the half-hourly proof: ``consumer_prm``,
+        ``consumed_wh``, ``covered_wh``, ``share`` (core ``consumer_coverage``) and
+        ``parts`` {producer PRM: Wh} (the core's rows: whole Wh rounded down, cells under
+        1 Wh left out). Each partition's curves are read back here, then dropped."""
+        spool, problems = self._spool, self.data["problems"]
+        groups = [[] for _ in spool.paths]
+        for consumer in self.profiled:
+            groups[partition_of(consumer.prm, spool.partitions)].append(consumer)
+        named = {p.prm: p for p in self.named}
+        for path, group in zip(spool.paths, groups):
+            curves = load_spooled(path)[0]
+            part = portfolio_matrices(curves, (), self.grid, group, self.coefficients)
+            del curves
+            matching = Matching(Matrices(self.grid, part.consumer_prms, part.consumption,
+                                         self.producer_prms, self.production),
+                                named, totals=self.totals)
+            rows = {prm: dict(cover, consumer_prm=prm, parts={})
+                    for prm, cover in matching.consumer_coverage().items()}
+            for cell in matching.rows("month"):
+                rows[cell["consumer_prm"]]["parts"][cell["producer_prm"]] = cell["allocated_wh"]
+            problems.extend(p for p in matching.check() if p not in problems)
+            del matching, part
+            yield [rows[prm] for prm in sorted(rows)]
 
 
 def _finite(value):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
+import json
 import logging
 import math
 import os
@@ -192,13 +193,16 @@ class BalanceRun(models.Model):
         return True
 
     def _consumer_points(self):
+        """{PRM: delivery point id} of the company's withdrawal points under a supply
+        contract during the month. In SQL, as :meth:`_company_points`."""
         first, end = core_adapter.month_bounds(self.period)
-        contracts = self.env["enercoop.supply.contract"].search([
-            ("company_id", "=", self.company_id.id),
-            ("date_start", "<", end.isoformat()),
-            "|", ("date_end", "=", False), ("date_end", ">=", first.isoformat())])
-        return contracts.mapped("delivery_point_id").filtered(
-            lambda p: p.direction == "withdrawal")
+        self.env.cr.execute("""
+            SELECT DISTINCT p.prm, p.id FROM enercoop_supply_contract c
+            JOIN enercoop_delivery_point p ON p.id = c.delivery_point_id
+            WHERE c.company_id = %s AND c.date_start < %s
+              AND (c.date_end IS NULL OR c.date_end >= %s) AND p.direction = 'withdrawal'
+        """, (self.company_id.id, end.isoformat(), first.isoformat()))
+        return dict(self.env.cr.fetchall())
 
     def _history(self):
         """(ends, Wh) of the previous month's stored half-hours, for the forecast."""
@@ -212,16 +216,26 @@ class BalanceRun(models.Model):
     def _compute_and_store(self):
         installations = self.env["enercoop.production.installation"].search([
             ("company_id", "=", self.company_id.id)])
-        data = core_adapter.compute(self.env, self.company_id, self.period, installations,
-                                    self._consumer_points(), self._history())
+        with core_adapter.MonthBalance(self.env, self.company_id, self.period, installations,
+                                       self._consumer_points(), self._history()) as month:
+            data = month.data
+            # sudo: the job's user may write this run (checked above); its half-hours and
+            # the ledger are written by the run only, nobody edits them
+            self.sudo().line_ids.unlink()
+            self._store_lines(data)
+            points = self._company_points()
+            if self._ledger_written():
+                data["problems"].append(
+                    "The ledger of %s is already written: kept as it is, with its "
+                    "statements (guarantees are never allocated twice)" % self.period)
+            else:
+                producers = self._store_ledger(data, points)
+                for rows in month.statements():
+                    self._store_statements(rows, points, producers)
+        self._write_totals(data)
+
+    def _write_totals(self, data):
         summary = data["summary"]
-        # sudo: the job's user may write this run (checked above); its half-hours and the
-        # ledger are written by the run only, nobody edits them
-        self.sudo().line_ids.unlink()
-        self._store_lines(data)
-        points = self._points_by_prm(data)
-        self._store_ledger(data, points)
-        self._store_statements(data, points)
         self.write({
             "state": "done", "date_done": fields.Datetime.now(),
             "problems": "\n".join(data["problems"]) or False,
@@ -257,14 +271,26 @@ class BalanceRun(models.Model):
                 "has_forecast": known})
         self.env["enercoop.balance.line"].sudo()._bulk_insert(rows)
 
-    def _points_by_prm(self, data):
-        prms = set(data["coverage"]) | {row["producer_prm"] for row in data["issued"]}
-        points = self.env["enercoop.delivery.point"].search([
-            ("company_id", "=", self.company_id.id), ("prm", "in", sorted(prms))])
-        return {point.prm: point for point in points}
+    def _company_points(self):
+        """{PRM: (delivery point id, member id)} of the company's points, the member being
+        the commercial partner. In SQL: at 100,000 points the ORM's records and their cache
+        would cost minutes and grow the job's memory; the job's user may read its
+        company's points (record rules: own company and its children)."""
+        self.env.cr.execute("""
+            SELECT p.prm, p.id, COALESCE(r.commercial_partner_id, r.id)
+            FROM enercoop_delivery_point p LEFT JOIN res_partner r ON r.id = p.partner_id
+            WHERE p.company_id = %s""", (self.company_id.id,))
+        return {prm: (point_id, partner_id) for prm, point_id, partner_id
+                in self.env.cr.fetchall()}
+
+    def _ledger_written(self):
+        # sudo: reading whether the company's month already has ledger rows (the run's
+        # own company, which its user may write)
+        return bool(self.env["enercoop.origin.allocation"].sudo().search_count([
+            ("company_id", "=", self.company_id.id), ("period", "=", self.period)]))
 
     def _producer_values(self, prm, points):
-        point = points[prm]
+        point = self.env["enercoop.delivery.point"].browse(points[prm][0])
         installation = self.env["enercoop.production.installation"].search([
             ("delivery_point_id", "=", point.id)], limit=1)
         return {"company_id": self.company_id.id, "run_id": self.id, "period": self.period,
@@ -273,8 +299,8 @@ class BalanceRun(models.Model):
                 "technology": installation.technology or False}
 
     def _store_ledger(self, data, points):
-        """Issued and allocated guarantees; rows already in the ledger (same month, method,
-        producer and consumer) are kept as they are: a second run allocates nothing."""
+        """Issued and allocated guarantees, one row per producer (and method): allocated
+        against the portfolio's supply. Returns {producer PRM: injection point id}."""
         producers = {prm: self._producer_values(prm, points)
                      for prm in {row["producer_prm"] for row in data["issued"]}
                      if prm in points}
@@ -283,35 +309,33 @@ class BalanceRun(models.Model):
                   for row in data["issued"] if row["producer_prm"] in producers]
         # sudo: the ledger is written by the balance run only (see _compute_and_store)
         self.env["enercoop.origin.issue"].sudo()._bulk_insert(issues)
-        allocations = []
-        for method in ("monthly", "hourly"):
-            for row in data[method]:
-                producer = producers.get(row["producer_prm"])
-                point = points.get(row["consumer_prm"])
-                if not (producer and point):
-                    continue
-                allocations.append(dict(
-                    producer, method=method, delivery_point_id=point.id,
-                    partner_id=point.partner_id.id or False,
-                    allocated_kwh=_kwh(row["allocated_wh"]), go_mwh=row["go_mwh"]))
+        allocations = [dict(producers[row["producer_prm"]], method=method,
+                            allocated_kwh=_kwh(row["allocated_wh"]), go_mwh=row["go_mwh"])
+                       for method in ("monthly", "hourly") for row in data[method]
+                       if row["producer_prm"] in producers]
         self.env["enercoop.origin.allocation"].sudo()._bulk_insert(allocations)
+        return {prm: values["producer_point_id"] for prm, values in producers.items()}
 
-    def _store_statements(self, data, points):
-        Statement = self.env["enercoop.origin.statement"].sudo()
-        rows = []
-        for prm, cover in data["coverage"].items():
-            point = points.get(prm)
+    def _store_statements(self, rows, points, producers):
+        """One partition's statements (``MonthBalance.statements``), SQL-inserted: each
+        member's share of the producers' half-hourly guarantees in ``origin_shares``."""
+        values = []
+        for row in rows:
+            point = points.get(row["consumer_prm"])
             if not point:
                 continue
-            rows.append({
+            shares = {str(producers[prm]): wh for prm, wh in sorted(row["parts"].items())
+                      if prm in producers}
+            values.append({
                 "company_id": self.company_id.id, "run_id": self.id, "period": self.period,
-                "delivery_point_id": point.id, "prm": point.prm,
-                "partner_id": point.partner_id.commercial_partner_id.id or False,
-                "consumed_kwh": _kwh(cover["consumed_wh"]),
-                "covered_kwh": _kwh(cover["covered_wh"]),
-                "coverage_rate": _percent(cover["share"])})
-        # a statement already made for the month stays (its ledger rows do too)
-        Statement._bulk_insert(rows)
+                "delivery_point_id": point[0], "prm": row["consumer_prm"],
+                "partner_id": point[1] or False,
+                "consumed_kwh": _kwh(row["consumed_wh"]),
+                "covered_kwh": _kwh(row["covered_wh"]),
+                "coverage_rate": _percent(row["share"]),
+                "origin_shares": json.dumps(shares, separators=(",", ":"))})
+        # sudo: statements are written by the balance run only (see _compute_and_store)
+        self.env["enercoop.origin.statement"].sudo()._bulk_insert(values)
 
 
 SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 960.0, 300.0, 40.0

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
+import json
 
 from babel.dates import format_date
 
@@ -8,7 +9,12 @@ from odoo import _, api, fields, models
 
 class OriginStatement(models.Model):
     """A member's renewable proof for a month: which producers and technologies covered
-    the supply of one delivery point (from the half-hourly matched ledger)."""
+    the supply of one delivery point, its share of each producer's half-hourly matched
+    guarantees (``enercoop.origin.allocation``, method ``hourly``).
+
+    The shares are kept on the statement itself (``origin_shares``: one row per member and
+    month, whatever the number of producers), not as a ledger row per member and producer:
+    at 100,000 members that would be millions of rows a month."""
 
     _name = "enercoop.origin.statement"
     _inherit = ["enercoop.bulk.insert.mixin"]
@@ -31,6 +37,10 @@ class OriginStatement(models.Model):
                                help="Supply covered half-hour by half-hour by the "
                                     "cooperative's producers.")
     coverage_rate = fields.Float(string="Coverage (%)", digits=(5, 1), readonly=True)
+    origin_shares = fields.Text(
+        string="Shares per injection point", readonly=True,
+        help="Wh of each producer's half-hourly matched guarantees of origin allocated to "
+             "this supply (whole Wh rounded down), as JSON: {injection point id: Wh}.")
     text = fields.Text(string="Statement", compute="_compute_text")
 
     _sql_constraints = [
@@ -38,20 +48,27 @@ class OriginStatement(models.Model):
          "A delivery point has one origin statement per month."),
     ]
 
+    def _shares(self):
+        """{injection point id: Wh} of ``origin_shares``."""
+        self.ensure_one()
+        return {int(point_id): int(wh) for point_id, wh in
+                json.loads(self.origin_shares or "{}").items()}
+
     def _origin_parts(self):
         """[(kWh, technology, producer name)] of this statement, largest first."""
         self.ensure_one()
         self.check_access_rule("read")
-        # sudo: whoever may read this statement may read the allocations it is made of
-        # (its own delivery point and month), not the ledger of the other members
+        shares = self._shares()
+        # sudo: whoever may read this statement may read the ledger rows its shares are
+        # taken from (the producers of its company and month), not the members' statements
         rows = self.env["enercoop.origin.allocation"].sudo().search([
-            ("delivery_point_id", "=", self.delivery_point_id.id),
-            ("period", "=", self.period), ("method", "=", "hourly")])
+            ("company_id", "=", self.company_id.id), ("period", "=", self.period),
+            ("method", "=", "hourly"), ("producer_point_id", "in", sorted(shares))])
         parts = {}
         for row in rows:
             key = (row.technology or "", row.installation_id.name or row.producer_id.name
                    or row.producer_point_id.prm)
-            parts[key] = parts.get(key, 0.0) + row.allocated_kwh
+            parts[key] = parts.get(key, 0.0) + shares[row.producer_point_id.id] / 1000.0
         return sorted(((kwh, tech, name) for (tech, name), kwh in parts.items()),
                       key=lambda part: (-part[0], part[2]))
 

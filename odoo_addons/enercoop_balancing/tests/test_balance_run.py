@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The balance run: the stored half-hours and totals are the core's on the same curves;
 the computation is a queue_job job; a failure is written on the run."""
+import datetime as dt
 import tempfile
 
 import numpy as np
@@ -15,6 +16,7 @@ from odoo.addons.queue_job.job import Job
 
 from enercoop_core.balancing import forecast
 from enercoop_core.balancing.portfolio import summarize
+from enercoop_core.tariffs.calendar import PARIS
 
 from .. import core_adapter
 from .common import CONSUMERS, PERIOD, PRODUCERS, BalancingCase, core_balance
@@ -118,12 +120,19 @@ class TestBalanceRun(BalancingCase):
         self.create_contract(point, date_start="2025-01-01")
         self.import_files([("R15_p.xml", r15_base(point.prm, [
             ("2025-06-01T00:00:00+02:00", 1000), ("2025-07-01T00:00:00+02:00", 1300)]))])
+        # the columns of Enedis's open-data set "Coefficients des profils" (CSV export,
+        # field names, ';'), Paris time stamps with their offset, the dynamic columns empty
+        # for a static profile, another sub-profile's rows that the run must leave out
+        # (flat coefficients of our own: the test is about the format, not Enedis's values)
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
-            handle.write("horodate;sous_profil;coefficient_prepare\n")
+            handle.write("horodate;sous_profil;categorie;coefficient_prepare;"
+                         "coefficient_ajuste;coefficient_dynamique;indic_dispers_poids_dyn;"
+                         "indic_precision_dyn\n")
             grid = core_adapter.month_grid(PERIOD)
             for end in grid.ends.tolist():
-                stamp = core_adapter.utc_datetime(end).replace(" ", "T") + "+00:00"
-                handle.write("%s;RES1_BASE;1.0\n" % stamp)
+                stamp = dt.datetime.fromtimestamp(end, PARIS).isoformat()
+                handle.write("%s;RES1_BASE;Résidentiel;1.0;1,0;;;\n" % stamp)
+                handle.write("%s;PRO1_BASE;Professionnel;7.0;7.0;;;\n" % stamp)
         self.env["ir.config_parameter"].set_param(core_adapter.PARAM_PROFILES, handle.name)
         run = self.done_run()
         # the 300 kWh between its two indexes, on top of the curves' energy

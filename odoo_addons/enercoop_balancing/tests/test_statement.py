@@ -18,9 +18,13 @@ class TestStatement(BalancingCase):
         point = self.consumers["30009500000001"]
         statement = run.statement_ids.filtered(lambda s: s.delivery_point_id == point)
         self.assertEqual(statement.partner_id, point.partner_id)
-        rows = run.allocation_ids.filtered(
-            lambda r: r.delivery_point_id == point and r.method == "hourly")
-        self.assertAlmostEqual(statement.covered_kwh, sum(rows.mapped("allocated_kwh")), 2)
+        # its shares of the producers' guarantees: what the proof covered (whole Wh, each
+        # share rounded down)
+        shares = statement._shares()
+        self.assertEqual(len(shares), len(run.allocation_ids.filtered(
+            lambda r: r.method == "hourly")))
+        self.assertAlmostEqual(statement.covered_kwh, sum(shares.values()) / 1000.0,
+                               delta=0.002)
         self.assertGreater(statement.consumed_kwh, statement.covered_kwh)
         parts = statement._origin_parts()
         self.assertEqual([p[1] for p in parts], ["hydro", "solar"])  # more hydro than sun
