@@ -82,6 +82,10 @@ class ReportEnergyInvoice(models.AbstractModel):
     def _bill_values(self, invoice):
         """Everything the bill of ``invoice`` prints (see the module doc)."""
         lang = self._bill_lang(invoice.partner_id)
+        if self.env.lang != lang:
+            # the labels made here (odoo's _() reads the language of the caller's self)
+            # are the customer's, whoever renders the bill
+            return self.with_context(lang=lang)._bill_values(invoice)
         # sudo: the reader may read the invoice (checked by get_report_values or by the
         # portal's own check); the bill also shows its contract, delivery point and company,
         # which a customer has no right to read

@@ -36,18 +36,25 @@ class TestEnergyBill(EnercoopCase):
         self.partner = self.invoice.partner_id
         self.partner.write({"zip": "44000", "city": "Nantes", "street": "1 rue Test"})
 
-    def html(self, lang):
+    def html(self, lang, reader_lang=None):
+        """The bill in the customer's ``lang``, rendered by a user reading ``reader_lang``."""
         if lang not in self.env["res.lang"].search([]).mapped("code"):
             self.skipTest("%s is not loaded in this database" % lang)
         self.partner.lang = lang
-        html, _kind = self.env.ref(REPORT).render_qweb_html(self.invoice.ids)
+        report = self.env.ref(REPORT).with_context(lang=reader_lang)
+        html, _kind = report.render_qweb_html(self.invoice.ids)
         return html.decode("utf-8")
 
     def test_french_bill_reads_as_a_household_reads_it(self):
-        html = self.html("fr_FR")
+        # labels of the template and labels made in Python, rendered by a user reading
+        # English (the customer's language counts, not the reader's)
+        html = self.html("fr_FR", reader_lang="en_US")
         for text in ("Facture d'électricité", "Montant à payer", "Votre contrat",
-                     "Médiateur national de l'énergie", "SCIC SA à capital variable"):
+                     "Médiateur national de l'énergie", "SCIC SA à capital variable",
+                     "Votre consommation", "Fourniture d'électricité", "Siège social"):
             self.assertIn(text, html)
+        for english in ("Your consumption", "Supply of electricity", "Registered office"):
+            self.assertNotIn(english, html)
         # time classes by their names, never their codes
         for tc in self.invoice.energy_detail_ids.mapped("time_class"):
             self.assertIn(timeclasses.label(tc, "fr_FR"), html)
@@ -63,9 +70,12 @@ class TestEnergyBill(EnercoopCase):
         self.assertIn(emergency_number("44000"), html)
 
     def test_english_bill(self):
-        html = self.html("en_US")
+        html = self.html("en_US", reader_lang="fr_FR")  # rendered by a French reader
         self.assertIn("Amount due", html)
         self.assertIn("Useful contacts", html)
+        self.assertIn("Your consumption", html)
+        self.assertIn("Supply of electricity", html)
+        self.assertNotIn("Votre consommation", html)
         for tc in self.invoice.energy_detail_ids.mapped("time_class"):
             self.assertIn(timeclasses.label(tc, "en_US"), html)
 
