@@ -19,14 +19,23 @@ Lazy loading (:class:`CurveSpool`, :func:`balance_spooled`, :func:`match_spooled
 ``enercoop balance`` uses): curves are read as a stream and each one is appended, as it
 comes, to its partition's temporary file (partition = :func:`partition_of`, CRC-32 of
 the PRM modulo ``partitions``, so a PRM's curves always meet in one partition; a record
-= a pickled header of the curve's fields, then its arrays raw). Each partition's kernel
-then reads back its own file only (in one read). Memory at any time: one input file's
+= a pickled header of the curve's fields, then its arrays raw). Curves of one shape
+(regular instants, step, quality dtype: what R50 gives) are first copied into their
+partition's batch of :data:`SPOOL_BATCH` rows, written as ONE record (the rows' fields,
+then the whole block of W and of quality); any other curve flushes its partition's open
+batch first, so the file keeps the order of the curves added. Each partition's kernel
+then reads back its own file only (in one read) and hands a batch's whole-grid rows to
+:func:`~enercoop_core.balancing.placement.totals`' batches as they lie in the block
+(no Curve a row): the same additions in the same order as :func:`balance` of
+:func:`load_spooled`'s curves, so the same floats. Memory at any time: one input file's
 curves while spooling (a CSV file; one record of a flow file), then one partition's
 curves (about 9 B a point: float64 W, int8 quality, the regular instants shared; on disk
 about 4 B: the instants of consecutive points as first + step, whole W as int32, a
 quality the same at every point as one value) plus the kernel's
 ``grid.size`` accumulators (the balance builds no ``(PRMs x half-hours)`` matrix):
-roughly ``1 / partitions`` of the curves. The proof (:func:`match_spooled`) also holds every
+roughly ``1 / partitions`` of the curves, plus one open batch per partition and kind
+(at most :data:`SPOOL_BATCH_POINTS` float64 W and their quality: 3.4 MB for a month).
+The proof (:func:`match_spooled`) also holds every
 producer's ``(producers x half-hours)`` float64 matrix (producers are few). The spool files
 live in a temporary directory (``TMPDIR``): workers of a Dask cluster must see it (same
 machine, or a shared filesystem).
@@ -46,10 +55,18 @@ import numpy as np
 
 from enercoop_core.balancing.grid import Grid
 from enercoop_core.balancing.matching import Matching
+from enercoop_core.balancing.placement import (
+    BATCH,
+    STEP_MINUTES,
+    _finish,
+    _overlapping,
+    _Sums,
+)
 from enercoop_core.balancing.portfolio import (
     Balance,
     Matrices,
     ProfiledConsumer,
+    _profiled_rows,
     balance,
     combine,
     curve_matrix,
@@ -172,6 +189,15 @@ SPOOL_BUFFER = 1 << 18
 
 _LENGTH = struct.Struct("<I")  # a record's header length
 
+#: Curves of one shape (regular instants, step, quality dtype) written as one record: at
+#: most this many, and at most :data:`SPOOL_BATCH_POINTS` points in all (longer curves:
+#: fewer rows, at least one).
+SPOOL_BATCH = 256
+SPOOL_BATCH_POINTS = 1 << 19  # 4 MB of float64 W
+
+#: The header's second item of a batch record (a curve's record has its fields there).
+_BATCH = "batch"
+
 
 class CurveSpool:
     """Curves spooled to one temporary file per partition (see module docstring).
@@ -189,21 +215,46 @@ class CurveSpool:
         self.curves = [0] * partitions
         self._handles = None  # opened on the first add: one open file per partition
         self._ranges = {}  # type: Dict[tuple, bytes]
+        self._batches = {}  # type: Dict[tuple, _Batch]  (partition, production) -> open batch
+        self._scratch = {}  # type: Dict[int, tuple]
 
     def add(self, curve, production: bool = False) -> None:
         """Append ``curve`` to its PRM's partition (``production``: a producer's curve)."""
         if self._handles is None:
             self._handles = [open(path, "wb", buffering=SPOOL_BUFFER) for path in self.paths]
         number = partition_of(curve.prm, self.partitions)
-        header, arrays = _pack(bool(production), curve, self._ranges)
+        production = bool(production)
+        key = _batch_key(curve, self._ranges)
+        batch = self._batches.get((number, production))
+        if batch is not None and batch.key != key and batch.fields:
+            self._flush(number, batch)  # the file keeps the order of the curves added
+        if key is None:
+            header, arrays = _pack(production, curve, self._ranges)
+            self._write(number, header, arrays)
+        else:
+            if batch is None or batch.key != key:
+                batch = self._batches[number, production] = _Batch(key, production)
+            batch.append(curve)
+            if len(batch.fields) == len(batch.values):
+                self._flush(number, batch)
+        self.curves[number] += 1
+
+    def _write(self, number: int, header: bytes, arrays) -> None:
         handle = self._handles[number]
         handle.write(_LENGTH.pack(len(header)))
         handle.write(header)
         for array in arrays:
             handle.write(array)
-        self.curves[number] += 1
+
+    def _flush(self, number: int, batch: _Batch) -> None:
+        header, arrays = batch.pack(self._scratch)
+        self._write(number, header, arrays)
 
     def close(self) -> None:
+        for (number, _production), batch in sorted(self._batches.items()):
+            if batch.fields:
+                self._flush(number, batch)
+        self._batches = {}
         for handle in self._handles or ():
             handle.close()
         self._handles = []
@@ -221,10 +272,43 @@ def load_spooled(path: str, consumers: bool = True, producers: bool = True
     """(consumers' curves, producers' curves) of one partition's spool file (a kind not
     asked for comes back empty, without being unpacked). Curves that share regular
     instants, or a quality the same at every point, share one read-only array of it."""
-    wanted = (consumers, producers)
     out = ([], [])  # type: Tuple[list, list]
+    for production, item in _records(path, (consumers, producers)):
+        if type(item) is _Block:
+            out[production].extend(item.curves())
+        else:
+            out[production].append(item)
+    return out
+
+
+class _Block:
+    """A batch record read back: the curves' other fields, their shared instants, their W
+    as written (``raw``: int32 or float64 rows, views of the file's bytes) and quality
+    (``(spec, array)``)."""
+
+    __slots__ = ("fields", "instants", "raw", "quality", "ranges", "__weakref__")
+
+    def __init__(self, fields, instants, raw, quality, ranges):
+        self.fields, self.instants, self.raw = fields, instants, raw
+        self.quality, self.ranges = quality, ranges
+
+    def curves(self) -> list:
+        """The :class:`~enercoop_core.flows.Curve` objects, as :func:`_unpack` gives them
+        one by one (float64 W; a quality the same at every point shared, read-only)."""
+        spec, quality = self.quality
+        rows = [quality] * len(self.fields) if spec[0] == "fill" else [
+            _unpack(("fill", spec[1], row.size, row[0].item()), b"", 0, self.ranges)[0]
+            if bool((row == row[0]).all()) else row for row in quality]
+        values = self.raw.astype(np.float64)  # one copy for the block
+        return [Curve(**dict(fields, instants=self.instants, values_w=line, quality=row))
+                for fields, line, row in zip(self.fields, values, rows)]
+
+
+def _records(path: str, wanted):
+    """``(production, Curve or other object or _Block)`` of each record of a spool file
+    whose kind is ``wanted`` (``(consumers, producers)``), in file order."""
     if not os.path.exists(path):  # nothing was ever added
-        return out
+        return
     with open(path, "rb") as handle:
         data = handle.read()
     view, at, ranges = memoryview(data), 0, {}  # type: Tuple[memoryview, int, dict]
@@ -234,15 +318,29 @@ def load_spooled(path: str, consumers: bool = True, producers: bool = True
         at += 4 + length
         if fields is None:  # not a Curve: pickled whole
             if wanted[production]:
-                out[production].append(specs)
+                yield production, specs
             continue
+        batch = fields == _BATCH
+        if batch:
+            fields, specs = specs
         if not wanted[production]:
             at += sum(_spec_bytes(spec) for spec in specs)
             continue
-        for name, spec in zip(_ARRAYS, specs):
-            fields[name], at = _unpack(spec, data, at, ranges)
-        out[production].append(Curve(**fields))
-    return out
+        if batch:  # the W left as written: the kernel reads int32 rows as well
+            instants, at = _unpack(specs[0], data, at, ranges)
+            _kind, dtype, shape = specs[1]
+            raw = np.frombuffer(data, dtype=dtype, count=shape[0] * shape[1], offset=at)
+            at += raw.nbytes
+            quality, at = _unpack(specs[2], data, at, ranges)
+            yield production, _Block(fields, instants, raw.reshape(shape),
+                                     (specs[2], quality), ranges)
+        else:
+            arrays = []
+            for spec in specs:
+                array, at = _unpack(spec, data, at, ranges)
+                arrays.append(array)
+            fields.update(zip(_ARRAYS, arrays))
+            yield production, Curve(**fields)
 
 
 _ARRAYS = ("instants", "values_w", "quality")
@@ -264,13 +362,7 @@ def _pack(production: bool, curve, ranges: Dict[tuple, bytes]):
     specs, arrays = [("raw", "<i8", instants.shape)], [instants]
     if instants.size > 1:
         key = (int(instants[0]), int(instants[1] - instants[0]), int(instants.size))
-        regular = ranges.get(key)
-        if regular is None:
-            if len(ranges) > 256:
-                ranges.clear()
-            regular = ranges[key] = (key[0] + key[1] * np.arange(key[2], dtype=np.int64)
-                                     ).tobytes()
-        if instants.tobytes() == regular:
+        if instants.tobytes() == _regular(ranges, key):
             specs, arrays = [("range",) + key], []
     with np.errstate(invalid="ignore"):  # NaN, -0.0, fractions, huge W: kept as float64
         narrow = values.astype("<i4")
@@ -288,6 +380,107 @@ def _pack(production: bool, curve, ranges: Dict[tuple, bytes]):
         arrays.append(quality)
     header = pickle.dumps((production, fields, tuple(specs)), pickle.HIGHEST_PROTOCOL)
     return header, arrays
+
+
+def _regular(ranges: Dict[tuple, bytes], key: tuple) -> bytes:
+    """Bytes (int64) of the instants ``first + step * k`` of ``key = (first, step, count)``."""
+    regular = ranges.get(key)
+    if regular is None:
+        if len(ranges) > 256:
+            ranges.clear()
+        regular = ranges[key] = (key[0] + key[1] * np.arange(key[2], dtype=np.int64)
+                                 ).tobytes()
+    return regular
+
+
+_INT64, _FLOAT64 = np.dtype(np.int64), np.dtype(np.float64)
+
+
+def _batch_key(curve, ranges: Dict[tuple, bytes]):
+    """``(first, step_s, count, step_minutes, quality dtype)`` of a curve that can join a
+    batch (a :class:`~enercoop_core.flows.Curve` with int64 regular instants, float64 W,
+    a quality per point, no status), else None."""
+    if type(curve) is not Curve or curve.status is not None:
+        return None
+    inst, values, quality = curve.instants, curve.values_w, curve.quality
+    ndarray = np.ndarray
+    if type(inst) is not ndarray or type(values) is not ndarray or type(quality) is not ndarray:
+        return None
+    shape = inst.shape
+    if (len(shape) != 1 or shape[0] < 2 or values.shape != shape or quality.shape != shape
+            or inst.dtype != _INT64 or values.dtype != _FLOAT64
+            or quality.dtype.kind not in "biu"):  # a quality of numbers, written raw
+        return None
+    first, second = inst[:2].tolist()
+    key = (first, second - first, shape[0])
+    regular = ranges.get(key)
+    if inst.tobytes() != (regular if regular is not None else _regular(ranges, key)):
+        return None
+    return key + (curve.step_minutes, quality.dtype.str)
+
+
+def _batch_rows(count: int) -> int:
+    """Rows of a batch of curves of ``count`` points."""
+    return max(1, min(SPOOL_BATCH, SPOOL_BATCH_POINTS // count))
+
+
+class _Batch:
+    """Curves of one batch key waiting to be written as one record: their W and quality
+    copied into two ``(rows, count)`` buffers (:func:`_batch_rows`), their other fields
+    in a list."""
+
+    __slots__ = ("key", "production", "fields", "values", "quality")
+
+    def __init__(self, key: tuple, production: bool):
+        self.key, self.production, self.fields = key, production, []  # type: list
+        rows = _batch_rows(key[2])
+        self.values = np.empty((rows, key[2]), dtype=np.float64)
+        self.quality = np.empty((rows, key[2]), dtype=key[4])
+
+    def append(self, curve) -> None:
+        row = len(self.fields)
+        self.values[row] = curve.values_w
+        self.quality[row] = curve.quality
+        fields = curve.__dict__.copy()
+        del fields["instants"], fields["values_w"], fields["quality"]
+        self.fields.append(fields)
+
+    def pack(self, scratch: dict):
+        """(header, arrays) of the batch's record (the specs of :func:`_pack`, for the
+        whole block: W as int32 when every one is whole), then the batch emptied.
+        ``scratch``: the spool's work buffers (count -> arrays), reused from batch to
+        batch (fresh ones would cost a page fault every 4 kB)."""
+        count, size = len(self.fields), self.key[2]
+        values, quality = self.values[:count], self.quality[:count]
+        buffers = scratch.get(size)
+        if buffers is None:
+            scratch.clear()
+            shape = (_batch_rows(size), size)
+            buffers = scratch[size] = (np.empty(shape, dtype="<i4"),
+                                       np.empty(shape, dtype=np.float64),
+                                       np.empty(shape, dtype=bool))
+        narrow, back, same = (buffer[:count] for buffer in buffers)
+        specs, arrays = [("range",) + self.key[:3]], []
+        with np.errstate(invalid="ignore"):  # NaN, -0.0, fractions, huge W: float64
+            np.copyto(narrow, values, casting="unsafe")
+        np.copyto(back, narrow)
+        # the same bits (-0.0 and NaN kept apart)
+        if bool(np.equal(back.view(np.int64), values.view(np.int64), out=same).all()):
+            specs.append(("whole", "<i4", values.shape))
+            arrays.append(narrow)
+        else:
+            specs.append(("raw", "<f8", values.shape))
+            arrays.append(values)
+        first = quality[0, 0]
+        if bool(np.equal(quality, first, out=same).all()):
+            specs.append(("fill", quality.dtype.str, quality.shape[1], first.item()))
+        else:
+            specs.append(("raw", quality.dtype.str, quality.shape))
+            arrays.append(quality)
+        header = pickle.dumps((self.production, _BATCH, (self.fields, tuple(specs))),
+                              pickle.HIGHEST_PROTOCOL)
+        self.fields = []
+        return header, arrays  # written before the buffers are used again
 
 
 def _spec_bytes(spec) -> int:
@@ -331,9 +524,92 @@ def _profiled_by_partition(profiled, partitions: int) -> List[list]:
 
 
 def _spooled_partial(path: str, grid, profiled, coefficients) -> Balance:
-    """One partition's balance; its curves are read here (in the worker), then dropped."""
-    consumers, producers = load_spooled(path)
-    return balance(consumers, producers, grid, profiled, coefficients)
+    """One partition's balance; its curves are read here (in the worker), then dropped.
+    The same operations as :func:`balance` of :func:`load_spooled`'s curves, in the same
+    order (so the same floats), but a batch record's whole-grid rows go to the kernel's
+    batches as rows of its block, without a Curve each."""
+    kinds = ([], [])  # type: Tuple[list, list]
+    for production, item in _records(path, (True, True)):
+        kinds[production].append(item)
+    sums = [_spooled_totals(items, grid) for items in kinds]
+    if sums[0] is None or sums[1] is None:  # a PRM to align point by point: all its curves
+        consumers, producers = ([curve for item in items for curve in
+                                 (item.curves() if type(item) is _Block else (item,))]
+                                for items in kinds)
+        return balance(consumers, producers, grid, profiled, coefficients)
+    (c_prms, consumption, c_wh, incomplete), (p_prms, production, p_wh, p_incomplete) = sums
+    # the profiled consumers as balance() adds them
+    curve_prms = list(c_prms)
+    for consumer, energy in zip(profiled, _profiled_rows(profiled, coefficients, grid,
+                                                         curve_prms)):
+        consumption += energy
+        c_prms.append(consumer.prm)
+        c_wh.append(float(np.add.reduce(energy)))
+    incomplete.update(p_incomplete)
+    return Balance(grid, consumption, production, dict(zip(c_prms, c_wh)),
+                   dict(zip(p_prms, p_wh)), incomplete)
+
+
+def _spooled_totals(items: list, grid: Grid):
+    """:func:`~enercoop_core.balancing.placement.totals` of a spool file's records of one
+    kind (curves and :class:`_Block`), the same additions in the same order; None when a
+    PRM must be aligned point by point with its other curves (then totals of the curves
+    themselves)."""
+    size, step = grid.size, STEP_MINUTES
+    ndarray, float64, shape = np.ndarray, np.dtype(np.float64), (grid.size,)
+    sums = _Sums(grid)
+    ends = sums.ends_bytes
+    row_w, valid, batch, batch_rows = sums.row_w, sums.valid, sums.batch, sums.rows
+    prms = []  # type: List[str]
+    row_of = {}  # type: Dict[str, int]
+    repeated = set()
+    for item in items:
+        if type(item) is _Block:
+            if (item.fields[0]["step_minutes"] == step and item.raw.shape[1] == size
+                    and item.instants.tobytes() == ends):  # whole-grid curves, all of them
+                # their W as written (int32 when whole): the batch's copy makes them float64
+                for fields, values in zip(item.fields, item.raw):
+                    prm = fields["prm"]
+                    row = row_of.get(prm)
+                    if row is None:
+                        row = row_of[prm] = len(prms)
+                        prms.append(prm)
+                        row_w.append(0.0)
+                        valid.append(0)
+                    else:
+                        repeated.add(row)
+                    batch.append(values)
+                    batch_rows.append(row)
+                    if len(batch) == BATCH:
+                        sums.flush()
+                continue
+            curves = item.curves()
+        else:
+            curves = (item,)
+        for curve in curves:  # as totals() does
+            row = row_of.get(curve.prm)
+            if row is None:
+                row = row_of[curve.prm] = len(prms)
+                prms.append(curve.prm)
+                row_w.append(0.0)
+                valid.append(0)
+            else:
+                repeated.add(row)
+            inst, values = curve.instants, curve.values_w
+            if (type(inst) is ndarray and type(values) is ndarray and inst.size == size
+                    and values.shape == shape and values.dtype == float64
+                    and curve.step_minutes == step and inst.tobytes() == ends):
+                batch.append(values)
+                batch_rows.append(row)
+                if len(batch) == BATCH:
+                    sums.flush()
+            else:
+                sums.other(curve, row)
+    sums.flush()
+    spans, slow = sums.spans, sums.slow
+    if repeated and (_overlapping(spans, repeated) or any(row in slow for row, _, _ in spans)):
+        return None
+    return _finish(grid, prms, sums, slow)
 
 
 def balance_spooled(spool: CurveSpool, grid: Grid, profiled: Sequence[ProfiledConsumer] = (),

@@ -232,24 +232,25 @@ def test_spool_keeps_a_prm_in_one_partition_and_its_clashes(tmp_path):
 
 
 def test_spooled_loader_holds_one_partition_at_a_time(monkeypatch, tmp_path):
-    """Counting hook on load_spooled: every curve it returns is counted until freed."""
+    """Counting hook on the spool's reader: every curve it gives (a batch record: its
+    curves) is counted until freed."""
     from enercoop_core.balancing import partitioned
 
-    alive, peak, real = [0], [0], partitioned.load_spooled
+    alive, peak, real = [0], [0], partitioned._records
 
-    def freed():
-        alive[0] -= 1
+    def freed(count):
+        alive[0] -= count
 
-    def counting(path, **kinds):
+    def counting(path, wanted):
         gc.collect()
-        loaded = real(path, **kinds)
-        for item in loaded[0] + loaded[1]:
-            alive[0] += 1
-            weakref.finalize(item, freed)
-        peak[0] = max(peak[0], alive[0])
-        return loaded
+        for production, item in real(path, wanted):
+            count = len(item.fields) if type(item) is partitioned._Block else 1
+            alive[0] += count
+            weakref.finalize(item, freed, count)
+            peak[0] = max(peak[0], alive[0])
+            yield production, item
 
-    monkeypatch.setattr(partitioned, "load_spooled", counting)
+    monkeypatch.setattr(partitioned, "_records", counting)
     consumers, producers = portfolio(consumers=40, producers=4)
     with spooled(consumers, producers, 8, tmp_path) as spool:
         largest = max(spool.curves)
@@ -315,3 +316,105 @@ def test_spool_gives_back_the_very_same_curves_and_packs_r50_curves(tmp_path):
             sent.flow, sent.key, sent.source, sent.direction, sent.step_minutes)
     # whole W of consecutive half-hours, one quality: int32 values, no instants
     assert size < 4 * GRID.size + 800  # + one header (its fields pickled)
+
+
+def batched(count, seed=7, whole=True):
+    """``count`` whole-grid consumers (more than a batch record holds)."""
+    rng = np.random.RandomState(seed)
+    out = []
+    for n in range(count):
+        values = rng.randint(0, 9000, GRID.size).astype(float)
+        out.append(curve("1%013d" % n, GRID.ends, values if whole else values + rng.rand()))
+    return out
+
+
+def test_spooled_batches_mixed_with_odd_curves_keep_the_order_and_the_floats(tmp_path):
+    """One partition: the file's order is the order of the adds, so even sums that
+    depend on the order (fractional W) give the single pass's floats."""
+    regular = batched(partitioned.SPOOL_BATCH + 37, whole=False)  # 2 records, the 2nd partial
+    odd = [curve("2%013d" % n, GRID.ends[[0, 3, 4]], [1.25, 2.5, 3.75]) for n in range(5)]
+    halves = [curve("3%013d" % n, GRID.ends[:40], np.full(40, 0.1 * n)) for n in range(7)]
+    flagged = replace(regular[3], prm="40000000000000",
+                      quality=np.arange(GRID.size, dtype=np.int8) % 2)
+    consumers = regular[:100] + odd[:2] + halves + regular[100:] + [flagged] + odd[2:]
+    producers = fractional()[1]
+    with spooled(consumers, producers, 1, tmp_path) as spool:
+        result = balance_spooled(spool, GRID)
+        back = partitioned.load_spooled(spool.paths[0])
+    same(result, balance(consumers, producers, GRID))
+    assert [c.prm for c in back[0]] == [c.prm for c in consumers]
+    assert [c.prm for c in back[1]] == [c.prm for c in producers]
+
+
+def test_spooled_batched_curves_come_back_the_very_same(tmp_path):
+    sent = batched(partitioned.SPOOL_BATCH + 3)  # a full batch record, then a partial one
+    sent[5] = replace(sent[5], quality=np.where(np.arange(GRID.size) % 7, 0, 1).astype(np.int8))
+    sent[6] = replace(sent[6], values_w=sent[6].values_w + 0.5)  # its record: float64 W
+    with spooled(sent, [], 1, tmp_path) as spool:
+        back, producers = partitioned.load_spooled(spool.paths[0])
+    assert producers == [] and len(back) == len(sent)
+    for ours, theirs in zip(back, sent):
+        for name in ("instants", "values_w", "quality"):
+            mine, given = getattr(ours, name), getattr(theirs, name)
+            assert mine.dtype == given.dtype and mine.tobytes() == given.tobytes()
+        others = [name for name in theirs.__dict__
+                  if name not in ("instants", "values_w", "quality")]
+        assert [getattr(ours, n) for n in others] == [getattr(theirs, n) for n in others]
+    # one shared read-only array of the instants, and of a quality the same everywhere
+    assert back[0].instants is back[-1].instants and not back[0].instants.flags.writeable
+    assert back[0].quality is back[-1].quality and not back[0].quality.flags.writeable
+    assert back[5].quality.flags.writeable  # its own copy
+
+
+def test_spooled_batches_of_incomplete_prms_count_their_open_slots(tmp_path):
+    consumers = batched(40)
+    holes = consumers[3].values_w.copy()
+    holes[[0, 10, 11]] = np.nan
+    quality = consumers[3].quality.copy()
+    quality[[0, 10, 11]] = -1
+    consumers[3] = replace(consumers[3], values_w=holes, quality=quality)
+    consumers[9] = replace(consumers[9], values_w=np.full(GRID.size, np.nan))
+    with spooled(consumers, [], 2, tmp_path) as spool:
+        result = balance_spooled(spool, GRID)
+    single = balance(consumers, [], GRID)
+    same(result, single)
+    assert result.incomplete == {consumers[3].prm: 3, consumers[9].prm: GRID.size}
+
+
+def test_spooled_batches_with_a_prm_in_two_curves(tmp_path):
+    consumers = batched(50)
+    first, second = consumers[4], consumers[20]
+    # a PRM twice on the whole grid: its points clash, as in the single pass
+    with spooled(consumers + [replace(first, key="again")], [], 3, tmp_path) as spool:
+        with pytest.raises(InputError, match="same half-hour"):
+            balance_spooled(spool, GRID)
+    # a whole-grid PRM with an odd curve too: aligned point by point (the clash found);
+    # a batched PRM also in a curve of other slots: its points add up
+    clash = curve(first.prm, GRID.ends[[2, 5]], [1.0, 2.0], step=30)
+    later = curve(second.prm, GRID.ends[-1:] + 1800, [5.0])  # after the grid: no slot
+    with spooled(consumers + [clash], [], 3, tmp_path) as spool:
+        with pytest.raises(InputError, match="same half-hour"):
+            balance_spooled(spool, GRID)
+    # PRMs in two halves (two batch records of other instants), one also after the grid
+    whole = [replace(c, prm="5" + c.prm[1:]) for c in batched(partitioned.SPOOL_BATCH + 5, 9)]
+    cut = GRID.size // 3
+    mixed = ([curve(c.prm, GRID.ends[:cut], c.values_w[:cut]) for c in whole] + [later]
+             + [curve(c.prm, GRID.ends[cut:], c.values_w[cut:]) for c in whole] + consumers)
+    with spooled(mixed, [], 2, tmp_path) as spool:
+        result = balance_spooled(spool, GRID)
+    same(result, balance(mixed, [], GRID))
+    same(result, balance(whole + consumers, [], GRID))
+
+
+def test_spooled_long_curves_make_shorter_batches(tmp_path):
+    count = partitioned.SPOOL_BATCH_POINTS // 3 + 1  # two rows a batch record
+    ends = GRID.start_utc + 600 * np.arange(1, count + 1, dtype=np.int64)
+    sent = [curve("6%013d" % n, ends, np.full(count, float(n)), step=10) for n in range(5)]
+    spool = CurveSpool(1, directory=str(tmp_path))
+    for item in sent:
+        spool.add(item)
+    assert [len(batch.values) for batch in spool._batches.values()] == [2]
+    with spool:
+        spool.close()  # the open batch written
+        back = partitioned.load_spooled(spool.paths[0])[0]
+    assert [c.values_w.tobytes() for c in back] == [c.values_w.tobytes() for c in sent]
