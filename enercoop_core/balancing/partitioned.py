@@ -55,18 +55,11 @@ import numpy as np
 
 from enercoop_core.balancing.grid import Grid
 from enercoop_core.balancing.matching import Matching
-from enercoop_core.balancing.placement import (
-    BATCH,
-    STEP_MINUTES,
-    _finish,
-    _overlapping,
-    _Sums,
-)
+from enercoop_core.balancing.placement import STEP_MINUTES
 from enercoop_core.balancing.portfolio import (
     Balance,
     Matrices,
     ProfiledConsumer,
-    _profiled_rows,
     balance,
     combine,
     curve_matrix,
@@ -291,6 +284,15 @@ class _Block:
     def __init__(self, fields, instants, raw, quality, ranges):
         self.fields, self.instants, self.raw = fields, instants, raw
         self.quality, self.ranges = quality, ranges
+
+    def grid_rows(self, ends_bytes: bytes):
+        """``(prm, W row)`` of every curve when they all cover the grid whose end instants
+        are ``ends_bytes`` (int64), their W as written (int32 when whole); else None
+        (what :func:`~enercoop_core.balancing.placement.totals` asks of a block)."""
+        if (self.fields[0]["step_minutes"] != STEP_MINUTES
+                or self.instants.tobytes() != ends_bytes):
+            return None
+        return zip((fields["prm"] for fields in self.fields), self.raw)
 
     def curves(self) -> list:
         """The :class:`~enercoop_core.flows.Curve` objects, as :func:`_unpack` gives them
@@ -525,91 +527,13 @@ def _profiled_by_partition(profiled, partitions: int) -> List[list]:
 
 def _spooled_partial(path: str, grid, profiled, coefficients) -> Balance:
     """One partition's balance; its curves are read here (in the worker), then dropped.
-    The same operations as :func:`balance` of :func:`load_spooled`'s curves, in the same
-    order (so the same floats), but a batch record's whole-grid rows go to the kernel's
-    batches as rows of its block, without a Curve each."""
+    :func:`balance` of its records: a batch record's whole-grid rows go to the kernel's
+    batches as rows of its block, without a Curve each (the same additions in the same
+    order as for :func:`load_spooled`'s curves: the same floats)."""
     kinds = ([], [])  # type: Tuple[list, list]
     for production, item in _records(path, (True, True)):
         kinds[production].append(item)
-    sums = [_spooled_totals(items, grid) for items in kinds]
-    if sums[0] is None or sums[1] is None:  # a PRM to align point by point: all its curves
-        consumers, producers = ([curve for item in items for curve in
-                                 (item.curves() if type(item) is _Block else (item,))]
-                                for items in kinds)
-        return balance(consumers, producers, grid, profiled, coefficients)
-    (c_prms, consumption, c_wh, incomplete), (p_prms, production, p_wh, p_incomplete) = sums
-    # the profiled consumers as balance() adds them
-    curve_prms = list(c_prms)
-    for consumer, energy in zip(profiled, _profiled_rows(profiled, coefficients, grid,
-                                                         curve_prms)):
-        consumption += energy
-        c_prms.append(consumer.prm)
-        c_wh.append(float(np.add.reduce(energy)))
-    incomplete.update(p_incomplete)
-    return Balance(grid, consumption, production, dict(zip(c_prms, c_wh)),
-                   dict(zip(p_prms, p_wh)), incomplete)
-
-
-def _spooled_totals(items: list, grid: Grid):
-    """:func:`~enercoop_core.balancing.placement.totals` of a spool file's records of one
-    kind (curves and :class:`_Block`), the same additions in the same order; None when a
-    PRM must be aligned point by point with its other curves (then totals of the curves
-    themselves)."""
-    size, step = grid.size, STEP_MINUTES
-    ndarray, float64, shape = np.ndarray, np.dtype(np.float64), (grid.size,)
-    sums = _Sums(grid)
-    ends = sums.ends_bytes
-    row_w, valid, batch, batch_rows = sums.row_w, sums.valid, sums.batch, sums.rows
-    prms = []  # type: List[str]
-    row_of = {}  # type: Dict[str, int]
-    repeated = set()
-    for item in items:
-        if type(item) is _Block:
-            if (item.fields[0]["step_minutes"] == step and item.raw.shape[1] == size
-                    and item.instants.tobytes() == ends):  # whole-grid curves, all of them
-                # their W as written (int32 when whole): the batch's copy makes them float64
-                for fields, values in zip(item.fields, item.raw):
-                    prm = fields["prm"]
-                    row = row_of.get(prm)
-                    if row is None:
-                        row = row_of[prm] = len(prms)
-                        prms.append(prm)
-                        row_w.append(0.0)
-                        valid.append(0)
-                    else:
-                        repeated.add(row)
-                    batch.append(values)
-                    batch_rows.append(row)
-                    if len(batch) == BATCH:
-                        sums.flush()
-                continue
-            curves = item.curves()
-        else:
-            curves = (item,)
-        for curve in curves:  # as totals() does
-            row = row_of.get(curve.prm)
-            if row is None:
-                row = row_of[curve.prm] = len(prms)
-                prms.append(curve.prm)
-                row_w.append(0.0)
-                valid.append(0)
-            else:
-                repeated.add(row)
-            inst, values = curve.instants, curve.values_w
-            if (type(inst) is ndarray and type(values) is ndarray and inst.size == size
-                    and values.shape == shape and values.dtype == float64
-                    and curve.step_minutes == step and inst.tobytes() == ends):
-                batch.append(values)
-                batch_rows.append(row)
-                if len(batch) == BATCH:
-                    sums.flush()
-            else:
-                sums.other(curve, row)
-    sums.flush()
-    spans, slow = sums.spans, sums.slow
-    if repeated and (_overlapping(spans, repeated) or any(row in slow for row, _, _ in spans)):
-        return None
-    return _finish(grid, prms, sums, slow)
+    return balance(kinds[0], kinds[1], grid, profiled, coefficients)
 
 
 def balance_spooled(spool: CurveSpool, grid: Grid, profiled: Sequence[ProfiledConsumer] = (),

@@ -289,40 +289,75 @@ def totals(curves: Sequence, grid: Grid
     One pass: each on-grid curve is added as it comes (those covering the whole grid by
     batches of :data:`BATCH`). A PRM whose on-grid windows overlap or which also has
     another kind of curve (rare: usually an error) is only known at the end; then the
-    sums are made again from :func:`place`, with that PRM aligned point by point."""
+    sums are made again from :func:`place`, with that PRM aligned point by point.
+
+    An item may also be a block of curves (the spool's batch records): an object with
+    ``grid_rows(ends_bytes)`` giving its ``(prm, W row)`` pairs when they all cover the
+    whole grid (else None), and ``curves()``: its rows are added as its curves would be,
+    in the same order, without a Curve object each."""
     curves = curves if isinstance(curves, (list, tuple)) else list(curves)
     size, shape, step = grid.size, (grid.size,), STEP_MINUTES
-    ndarray, float64 = np.ndarray, np.dtype(np.float64)
     sums = _Sums(grid)
     ends = sums.ends_bytes
     row_w, valid, batch, batch_rows = sums.row_w, sums.valid, sums.batch, sums.rows
     prms = []  # type: List[str]
     row_of = {}  # type: Dict[str, int]
     repeated = set()
-    for curve in curves:
-        row = row_of.get(curve.prm)
+    blocks = False
+
+    def row_for(prm: str) -> int:
+        row = row_of.get(prm)
         if row is None:
-            row = row_of[curve.prm] = len(prms)
-            prms.append(curve.prm)
+            row = row_of[prm] = len(prms)
+            prms.append(prm)
             row_w.append(0.0)
             valid.append(0)
         else:
             repeated.add(row)
-        inst, values = curve.instants, curve.values_w
-        if (type(inst) is ndarray and type(values) is ndarray and inst.size == size
-                and values.shape == shape and values.dtype == float64
-                and curve.step_minutes == step and inst.tobytes() == ends):
-            batch.append(values)  # the usual R50 month: instants those of the grid
-            batch_rows.append(row)
-            if len(batch) == BATCH:
-                sums.flush()
-        else:
-            sums.other(curve, row)
+        return row
+
+    for item in curves:
+        grid_rows = getattr(item, "grid_rows", None)
+        if grid_rows is not None:
+            blocks = True
+            pairs = grid_rows(ends)
+            if pairs is None:  # a block of other curves: one by one
+                for curve in item.curves():
+                    _add_curve(sums, curve, row_for(curve.prm), size, shape, step, ends)
+                continue
+            for prm, values in pairs:  # W as written (int32 when whole): the batch copies
+                batch.append(values)
+                batch_rows.append(row_for(prm))
+                if len(batch) == BATCH:
+                    sums.flush()
+            continue
+        _add_curve(sums, item, row_for(item.prm), size, shape, step, ends)
     sums.flush()
     spans, slow = sums.spans, sums.slow
     if repeated and (_overlapping(spans, repeated) or any(row in slow for row, _, _ in spans)):
+        if blocks:
+            curves = [curve for item in curves for curve in (
+                item.curves() if getattr(item, "grid_rows", None) is not None else (item,))]
         return _placed_totals(place(curves, grid))
     return _finish(grid, prms, sums, slow)
+
+
+_NDARRAY, _FLOAT64 = np.ndarray, np.dtype(np.float64)
+
+
+def _add_curve(sums: _Sums, curve, row: int, size: int, shape, step, ends: bytes) -> None:
+    """One curve into ``sums`` as :func:`totals` adds it: a whole-grid one (the usual R50
+    month: its instants those of the grid) into the batch, else by its window or slow."""
+    inst, values = curve.instants, curve.values_w
+    if (type(inst) is _NDARRAY and type(values) is _NDARRAY and inst.size == size
+            and values.shape == shape and values.dtype == _FLOAT64
+            and curve.step_minutes == step and inst.tobytes() == ends):
+        sums.batch.append(values)
+        sums.rows.append(row)
+        if len(sums.batch) == BATCH:
+            sums.flush()
+    else:
+        sums.other(curve, row)
 
 
 def _placed_totals(placement: Placement):
