@@ -65,6 +65,7 @@ from odoo_billing_run import (  # noqa: E402 - the sibling benchmark's database 
     generate,
     shell,
 )
+from odoo_billing_run import prepare_db as billing_prepare_db  # noqa: E402
 
 PERIOD = "2025-06"  # 30 days at UTC+02:00: 1,440 half-hours
 FIRST = dt.date(2025, 6, 1)
@@ -140,13 +141,8 @@ def r4x(prm, technology, kilowatts, days=DAYS):
 # ---------------------------------------------------------------------- set-up
 def prepare_db(db):
     """``db``: a copy of the project's template with ``enercoop_balancing`` installed."""
-    shell('bash "$ENERCOOP_REPO/scripts/pg.sh" start >/dev/null; '
-          'bash "$ENERCOOP_REPO/scripts/odoo_conf.sh" >/dev/null; '
-          'ensure_template && clone_db "$TEMPLATE_DB" %s' % db)
-    log = os.path.join(RUN_DIR, "logs", "bench-odoo-balancing-install.log")
-    os.makedirs(os.path.dirname(log), exist_ok=True)
-    shell('odoo_run -d %s -i enercoop_balancing --without-demo=all --stop-after-init '
-          '--log-level=warn --http-port="$(free_port)" >"%s" 2>&1' % (db, log))
+    billing_prepare_db(db, addon="enercoop_balancing", without_demo="all",
+                       log_name="balancing")
 
 
 def make_producers(env, company, count):

@@ -71,15 +71,18 @@ def db_exists(db: str) -> bool:
     return shell('db_exists %s && echo yes || true' % db).strip() == "yes"
 
 
-def prepare_db(db: str) -> None:
-    """``db``: a copy of the project's template with ``enercoop_energy`` installed."""
+def prepare_db(db: str, addon: str = "enercoop_energy", without_demo: str = "enercoop_energy",
+               log_name: str = "billing") -> None:
+    """``db``: a copy of the project's template with ``addon`` installed (the benchmarks'
+    databases: ``without_demo`` names the modules whose demo data is not loaded)."""
     shell('bash "$ENERCOOP_REPO/scripts/pg.sh" start >/dev/null; '
           'bash "$ENERCOOP_REPO/scripts/odoo_conf.sh" >/dev/null; '
           'ensure_template && clone_db "$TEMPLATE_DB" %s' % db)
-    log = os.path.join(RUN_DIR, "logs", "bench-odoo-billing-install.log")
+    log = os.path.join(RUN_DIR, "logs", "bench-odoo-%s-install.log" % log_name)
     os.makedirs(os.path.dirname(log), exist_ok=True)
-    shell('odoo_run -d %s -i enercoop_energy --without-demo=enercoop_energy --stop-after-init '
-          '--log-level=warn --http-port="$(free_port)" >"%s" 2>&1' % (db, log))
+    shell('odoo_run -d %s -i %s --without-demo=%s --stop-after-init '
+          '--log-level=warn --http-port="$(free_port)" >"%s" 2>&1'
+          % (db, addon, without_demo, log))
 
 
 def copy_rows(cr, table: str, proto_id: int, rows) -> None:
