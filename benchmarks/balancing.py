@@ -137,7 +137,7 @@ def naive(consumers, producers, grid):
 
 def spooled(consumers, producers, grid, partitions, scheduler="serial"):
     """Spool the curves, then balance them partition by partition."""
-    with CurveSpool(partitions) as spool:
+    with CurveSpool(partitions, grid=grid) as spool:
         for curve in consumers:
             spool.add(curve)
         for curve in producers:

@@ -71,37 +71,103 @@ def _wrap(text: str) -> str:
 
 def run(args) -> int:
     from enercoop_core.balancing.grid import local_label, month_grid
-    from enercoop_core.balancing.partitioned import CurveSpool, balance_spooled, match_spooled
+    from enercoop_core.balancing.partitioned import (
+        CurveSpool,
+        balance_spooled,
+        spooled_matchings,
+    )
     from enercoop_core.balancing.portfolio import summarize
 
     grid = month_grid(args.period)
     if args.partitions < 1:
         raise InputError("--partitions must be >= 1", field="--partitions")
     profiled, coefficients = _read_profiled(args)
-    with _Scheduler(args.scheduler) as scheduler, CurveSpool(args.partitions) as spool:
+    # without a cluster the balance is summed while the curves are spooled (nothing read
+    # back for it); with one, the partitions are summed by its workers
+    summed_on = None if args.scheduler else grid
+    with _Scheduler(args.scheduler) as scheduler, \
+            CurveSpool(args.partitions, grid=summed_on) as spool:
         problems = _spool_curves(args, spool)
         result = balance_spooled(spool, grid, profiled, coefficients, scheduler)
-        matching = match_spooled(spool, grid, result, _producer_contracts(args), profiled,
-                                 coefficients)
+        # the proof partition by partition: what the output needs is kept, the rest
+        # dropped (every producer x consumer row only for --format json)
+        proof = _Proof(spool.directory, rows=args.format == "json",
+                       coverage=args.format == "json", csv_rows=bool(args.matching))
+        for matching in spooled_matchings(spool, grid, result, _producer_contracts(args),
+                                          profiled, coefficients):
+            proof.add(matching)
+        if args.matching:
+            proof.write_csv(args.matching)
     summary = summarize(result)
-    problems += matching.check()
+    problems += proof.problems
     for prm, slots in sorted(result.incomplete.items()):
         problems.append("PRM %s: %d half-hour(s) without a full measure" % (prm, slots))
     if args.plot:
         from enercoop_core.balancing.plot import plot_balance
         plot_balance(result, args.plot, lang=args.lang, title="%s %s" % (
             "Équilibre" if args.lang == "fr" else "Balance", args.period))
-    if args.matching:
-        with open(args.matching, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=_MATCH_COLUMNS)
-            writer.writeheader()
-            writer.writerows(matching.rows("month"))
     summary = dict(summary, period=args.period, start=local_label(grid.start_utc),
                    end=local_label(grid.end_utc))
-    _write(args.format, summary, matching, result, grid, problems, sys.stdout)
+    _write(args.format, summary, proof, result, grid, problems, sys.stdout)
     for problem in problems:
         print("enercoop balance: %s" % problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _row_order(row):
+    return (row["period"], row["producer_prm"], row["consumer_prm"])
+
+
+class _Proof:
+    """What the command prints and writes of the proof, gathered partition by partition:
+    problems (without repeats) and each producer's allocated Wh always; the rows and the
+    consumers' coverage when asked (``rows``, ``coverage``); with ``csv_rows``, each
+    partition's rows sorted into a file of ``directory``, merged by :meth:`write_csv` (the
+    order of one sort of every row, in bounded memory)."""
+
+    def __init__(self, directory, rows=False, coverage=False, csv_rows=False):
+        self.directory, self.problems, self.by_producer = directory, [], {}
+        self.rows = [] if rows else None
+        self.coverage = {} if coverage else None
+        self.parts = [] if csv_rows else None
+
+    def add(self, matching) -> None:
+        import os
+
+        rows = sorted(matching.rows("month"), key=_row_order)
+        for row in rows:
+            key = (row["producer_prm"], row["producer"])
+            self.by_producer[key] = self.by_producer.get(key, 0) + row["allocated_wh"]
+        if self.rows is not None:
+            self.rows.extend(rows)
+        if self.coverage is not None:
+            self.coverage.update(matching.consumer_coverage())
+        self.problems.extend(p for p in matching.check() if p not in self.problems)
+        if self.parts is not None:
+            path = os.path.join(self.directory, "proof-%05d.csv" % len(self.parts))
+            with open(path, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, fieldnames=_MATCH_COLUMNS)
+                writer.writerows(rows)
+            self.parts.append(path)
+
+    def sorted_rows(self):
+        """Every row, sorted by (period, producer PRM, consumer PRM)."""
+        if self.rows is not None:
+            self.rows.sort(key=_row_order)
+        return self.rows
+
+    def write_csv(self, target) -> None:
+        import contextlib
+        import heapq
+
+        with contextlib.ExitStack() as stack, \
+                open(target, "w", newline="", encoding="utf-8") as handle:
+            readers = [csv.DictReader(stack.enter_context(open(path, newline="",
+                                                               encoding="utf-8")),
+                                      fieldnames=_MATCH_COLUMNS) for path in self.parts]
+            writer = csv.DictWriter(handle, fieldnames=_MATCH_COLUMNS)
+            writer.writeheader()
+            writer.writerows(heapq.merge(*readers, key=_row_order))
 
 
 class _Scheduler:
@@ -174,13 +240,13 @@ def _producer_contracts(args):
     return read_producers(args.producers) if args.producers else ()
 
 
-def _write(fmt, summary, matching, result, grid, problems, out) -> None:
+def _write(fmt, summary, proof, result, grid, problems, out) -> None:
     """The balance on ``out`` as JSON, as half-hourly CSV rows, or as text."""
     from enercoop_core.balancing.grid import local_label
 
     if fmt == "json":
-        json.dump({"summary": summary, "matching": list(matching.rows("month")),
-                   "coverage": matching.consumer_coverage(), "problems": problems},
+        json.dump({"summary": summary, "matching": proof.sorted_rows(),
+                   "coverage": proof.coverage, "problems": problems},
                   out, indent=2, ensure_ascii=False)
         out.write("\n")
     elif fmt == "csv":
@@ -191,7 +257,7 @@ def _write(fmt, summary, matching, result, grid, problems, out) -> None:
             writer.writerow([local_label(end), round(cons, 3), round(prod, 3),
                              round(prod - cons, 3)])
     else:
-        _text(summary, matching, out)
+        _text(summary, proof.by_producer, out)
 
 
 _MATCH_COLUMNS = ["period", "producer_prm", "producer", "technology", "consumer_prm",
@@ -207,7 +273,7 @@ def _kwh(wh) -> str:
     return "%s kWh" % format(wh / 1000.0, ",.1f").replace(",", " ")
 
 
-def _text(summary, matching, out) -> None:
+def _text(summary, by_producer, out) -> None:
     print("Balance %(period)s (%(start)s .. %(end)s, %(slots)d half-hours)" % summary, file=out)
     print("  consumers %d, producers %d" % (summary["consumers"], summary["producers"]),
           file=out)
@@ -219,10 +285,6 @@ def _text(summary, matching, out) -> None:
     print("  deficit %s over %.1f h; surplus %s over %.1f h" % (
         _kwh(summary["deficit_wh"]), summary["deficit_hours"], _kwh(summary["surplus_wh"]),
         summary["surplus_hours"]), file=out)
-    by_producer = {}
-    for row in matching.rows("month"):
-        key = (row["producer_prm"], row["producer"])
-        by_producer[key] = by_producer.get(key, 0) + row["allocated_wh"]
     if by_producer:
         print("  supply covered by producer:", file=out)
         for (prm, name), wh in sorted(by_producer.items(), key=lambda kv: -kv[1]):

@@ -15,33 +15,44 @@ local schedulers through ``dask.delayed``); a ``dask.distributed.Client`` (its c
 ``"auto"`` = ``"threads"`` when Dask is importable (extra ``dask``, Python >= 3.9), else
 ``"serial"``.
 
-Lazy loading (:class:`CurveSpool`, :func:`balance_spooled`, :func:`match_spooled`, what
-``enercoop balance`` uses): curves are read as a stream and each one is appended, as it
-comes, to its partition's temporary file (partition = :func:`partition_of`, CRC-32 of
-the PRM modulo ``partitions``, so a PRM's curves always meet in one partition; a record
-= a pickled header of the curve's fields, then its arrays raw). Curves of one shape
-(regular instants, step, quality dtype: what R50 gives) are first copied into their
-partition's batch of :data:`SPOOL_BATCH` rows, written as ONE record (the rows' fields,
-then the whole block of W and of quality); any other curve flushes its partition's open
-batch first, so the file keeps the order of the curves added. Each partition's kernel
-then reads back its own file only (in one read) and hands a batch's whole-grid rows to
-:func:`~enercoop_core.balancing.placement.totals`' batches as they lie in the block
-(no Curve a row): the same additions in the same order as :func:`balance` of
-:func:`load_spooled`'s curves, so the same floats. Memory at any time: one input file's
-curves while spooling (a CSV file; one record of a flow file), then one partition's
-curves (about 9 B a point: float64 W, int8 quality, the regular instants shared; on disk
-about 4 B: the instants of consecutive points as first + step, whole W as int32, a
-quality the same at every point as one value) plus the kernel's
-``grid.size`` accumulators (the balance builds no ``(PRMs x half-hours)`` matrix):
-roughly ``1 / partitions`` of the curves, plus one open batch per partition and kind
-(at most :data:`SPOOL_BATCH_POINTS` float64 W and their quality: 3.4 MB for a month).
-The proof (:func:`match_spooled`) also holds every
-producer's ``(producers x half-hours)`` float64 matrix (producers are few). The spool files
-live in a temporary directory (``TMPDIR``): workers of a Dask cluster must see it (same
-machine, or a shared filesystem).
+Lazy loading (:class:`CurveSpool`, :func:`balance_spooled`, :func:`spooled_matchings`,
+what ``enercoop balance`` and the Odoo balance run use): curves are read as a stream and
+each one is appended, as it comes, to its partition's temporary file (partition =
+:func:`partition_of`, CRC-32 of the PRM modulo ``partitions``, so a PRM's curves always
+meet in one partition; a record = a pickled header of the curve's fields, then its
+arrays raw). Curves of one shape (regular instants, step, quality dtype: what R50 gives)
+are first copied into their partition's batch of :data:`SPOOL_BATCH` rows, written as ONE
+record (the rows' fields, then the whole block of W and of quality); any other curve
+flushes its partition's open batch first, so the file keeps the order of the curves
+added.
+
+Given the ``grid`` of the balance, the spool also sums each curve as it comes
+(:class:`~enercoop_core.balancing.placement.Totals`, in the order of the adds: the very
+floats of :func:`balance`, whatever the W), so that :func:`balance_spooled` reads nothing
+back; the files then serve the proof. When that cannot be done as the curves come (a
+PRM whose curves overlap or mix on-grid and other curves, more than
+:data:`STREAM_SLOW_ROWS` PRMs off the grid, another grid asked), or without ``grid``, each
+partition's kernel reads back its own file (mapped, one partition at a time) and hands a
+batch's whole-grid rows to :func:`~enercoop_core.balancing.placement.totals` as they lie
+in the block (no Curve a row): the same additions in the same order as :func:`balance`
+of :func:`load_spooled`'s curves.
+
+Memory at any time: one input file's curves while spooling (a CSV file; one record of a
+flow file) and one open batch per partition and kind (at most
+:data:`SPOOL_BATCH_POINTS` float64 W and their quality: 3.4 MB for a month), the running
+sums (``grid.size`` floats, a float and a count per PRM); then one partition's curves (on
+disk: the instants of consecutive points as first + step, whole W as uint16 (0 to 65,535
+W) or int32, a quality the same at every point as one value; in memory about 9 B a
+point). The balance builds no ``(PRMs x half-hours)`` matrix. The proof
+(:func:`spooled_matchings`) holds every producer's ``(producers x half-hours)`` float64
+matrix (producers are few) and one partition's consumer matrix at a time;
+:func:`match_spooled` gathers every row. The spool files live in a temporary directory
+(``TMPDIR``): workers of a Dask cluster must see it (same machine, or a shared
+filesystem).
 """
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import shutil
@@ -53,14 +64,15 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from enercoop_core.balancing.grid import Grid
+from enercoop_core.balancing.grid import SLOT_S, Grid
 from enercoop_core.balancing.matching import Matching
-from enercoop_core.balancing.placement import STEP_MINUTES
+from enercoop_core.balancing.placement import STEP_MINUTES, Totals
 from enercoop_core.balancing.portfolio import (
     Balance,
     Matrices,
     ProfiledConsumer,
     balance,
+    balance_of_totals,
     combine,
     curve_matrix,
     portfolio_matrices,
@@ -188,6 +200,11 @@ _LENGTH = struct.Struct("<I")  # a record's header length
 SPOOL_BATCH = 256
 SPOOL_BATCH_POINTS = 1 << 19  # 4 MB of float64 W
 
+#: PRMs whose curves are off the grid (other steps, shifted instants) that the spool's
+#: running sums keep until the end (their points are aligned together); beyond, the
+#: balance is summed from the files instead, partition by partition.
+STREAM_SLOW_ROWS = 1000
+
 #: The header's second item of a batch record (a curve's record has its fields there).
 _BATCH = "batch"
 
@@ -198,10 +215,17 @@ class CurveSpool:
     Use as a context manager (the directory is removed on exit); :meth:`add` every curve,
     then :meth:`close` before reading back (:func:`load_spooled`)."""
 
-    def __init__(self, partitions: int, directory=None):
+    def __init__(self, partitions: int, directory=None, grid: Grid = None):
         if partitions < 1:
             raise InputError("partitions must be >= 1", field="partitions")
         self.partitions = partitions
+        #: the grid the balance is summed on while spooling (None: summed when read back)
+        self.grid = grid
+        self._totals = None if grid is None else (Totals(grid), Totals(grid))
+        self._summed = None  # the streamed sums, once closed
+        # the batch key of a curve whose instants are the grid's (see _batch_key)
+        self._whole_key = None if grid is None else (
+            grid.start_utc + SLOT_S, SLOT_S, grid.size, STEP_MINUTES)
         self.directory = tempfile.mkdtemp(prefix="enercoop-balance-", dir=directory)
         self.paths = [os.path.join(self.directory, "partition-%05d.spool" % number)
                       for number in range(partitions)]
@@ -218,6 +242,14 @@ class CurveSpool:
         number = partition_of(curve.prm, self.partitions)
         production = bool(production)
         key = _batch_key(curve, self._ranges)
+        if self._totals is not None:
+            stream = self._totals[production]
+            if key is not None and key[:4] == self._whole_key:  # checked by _batch_key
+                stream.add_whole(curve.prm, curve.values_w)
+            else:
+                stream.add(curve)
+                if len(stream.sums.slow) > STREAM_SLOW_ROWS:  # too many kept: summed
+                    self._totals = None  # when read back
         batch = self._batches.get((number, production))
         if batch is not None and batch.key != key and batch.fields:
             self._flush(number, batch)  # the file keeps the order of the curves added
@@ -242,6 +274,22 @@ class CurveSpool:
     def _flush(self, number: int, batch: _Batch) -> None:
         header, arrays = batch.pack(self._scratch)
         self._write(number, header, arrays)
+
+    def streamed_totals(self, grid: Grid):
+        """(consumers' sums, producers' sums) made while spooling (each what
+        :func:`~enercoop_core.balancing.placement.totals` returns), or None when the spool
+        was not given ``grid`` or could not sum as it went (:class:`Totals`: overlapping or
+        mixed curves of one PRM; over :data:`STREAM_SLOW_ROWS` PRMs off the grid)."""
+        self.close()
+        if self._summed is None and self._totals is not None:
+            results = tuple(stream.result() for stream in self._totals)
+            self._summed = None if None in results else results
+            self._totals = None  # their kept curves and batch freed
+            if self._summed is None:
+                self.grid = None
+        if self.grid is None or self.grid != grid:
+            return None
+        return self._summed
 
     def close(self) -> None:
         for (number, _production), batch in sorted(self._batches.items()):
@@ -309,10 +357,14 @@ class _Block:
 def _records(path: str, wanted):
     """``(production, Curve or other object or _Block)`` of each record of a spool file
     whose kind is ``wanted`` (``(consumers, producers)``), in file order."""
-    if not os.path.exists(path):  # nothing was ever added
+    if not os.path.exists(path) or not os.path.getsize(path):  # nothing was ever added
         return
     with open(path, "rb") as handle:
-        data = handle.read()
+        # mapped, not read: the arrays are views of the page cache (no copy, no fresh
+        # memory); the map lives as long as they do
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(data, "madvise"):  # Python >= 3.8
+        data.madvise(mmap.MADV_SEQUENTIAL)
     view, at, ranges = memoryview(data), 0, {}  # type: Tuple[memoryview, int, dict]
     while at < len(data):
         (length,) = _LENGTH.unpack_from(data, at)
@@ -408,17 +460,27 @@ def _batch_key(curve, ranges: Dict[tuple, bytes]):
     ndarray = np.ndarray
     if type(inst) is not ndarray or type(values) is not ndarray or type(quality) is not ndarray:
         return None
-    shape = inst.shape
-    if (len(shape) != 1 or shape[0] < 2 or values.shape != shape or quality.shape != shape
-            or inst.dtype != _INT64 or values.dtype != _FLOAT64
+    if (inst.dtype != _INT64 or values.dtype != _FLOAT64
             or quality.dtype.kind not in "biu"):  # a quality of numbers, written raw
         return None
-    first, second = inst[:2].tolist()
+    shape = inst.shape
+    if len(shape) != 1 or shape[0] < 2 or values.shape != shape or quality.shape != shape:
+        return None
+    data = inst.tobytes()
+    first, second = _TWO_INT64.unpack_from(data)
     key = (first, second - first, shape[0])
     regular = ranges.get(key)
-    if inst.tobytes() != (regular if regular is not None else _regular(ranges, key)):
+    if data != (regular if regular is not None else _regular(ranges, key)):
         return None
-    return key + (curve.step_minutes, quality.dtype.str)
+    return key + (curve.step_minutes, quality.dtype)
+
+
+_TWO_INT64 = struct.Struct("=qq")  # the first two instants, in the array's (native) order
+
+
+#: Whole W of a batch written in the first of these that keeps them all: 2 B a point for
+#: 0 to 65,535 W (a household), 4 B up to 2 GW.
+_WHOLE = ("<u2", "<i4")
 
 
 def _batch_rows(count: int) -> int:
@@ -449,7 +511,7 @@ class _Batch:
 
     def pack(self, scratch: dict):
         """(header, arrays) of the batch's record (the specs of :func:`_pack`, for the
-        whole block: W as int32 when every one is whole), then the batch emptied.
+        whole block: W as uint16 or int32 when every one is whole), then the batch emptied.
         ``scratch``: the spool's work buffers (count -> arrays), reused from batch to
         batch (fresh ones would cost a page fault every 4 kB)."""
         count, size = len(self.fields), self.key[2]
@@ -458,18 +520,20 @@ class _Batch:
         if buffers is None:
             scratch.clear()
             shape = (_batch_rows(size), size)
-            buffers = scratch[size] = (np.empty(shape, dtype="<i4"),
-                                       np.empty(shape, dtype=np.float64),
-                                       np.empty(shape, dtype=bool))
-        narrow, back, same = (buffer[:count] for buffer in buffers)
+            buffers = scratch[size] = ([np.empty(shape, dtype=whole) for whole in _WHOLE]
+                                       + [np.empty(shape, dtype=np.float64),
+                                          np.empty(shape, dtype=bool)])
+        *narrows, back, same = (buffer[:count] for buffer in buffers)
         specs, arrays = [("range",) + self.key[:3]], []
-        with np.errstate(invalid="ignore"):  # NaN, -0.0, fractions, huge W: float64
-            np.copyto(narrow, values, casting="unsafe")
-        np.copyto(back, narrow)
-        # the same bits (-0.0 and NaN kept apart)
-        if bool(np.equal(back.view(np.int64), values.view(np.int64), out=same).all()):
-            specs.append(("whole", "<i4", values.shape))
-            arrays.append(narrow)
+        for narrow in narrows:  # the narrowest whole type that keeps every W
+            with np.errstate(invalid="ignore"):  # NaN, -0.0, fractions, huge W: float64
+                np.copyto(narrow, values, casting="unsafe")
+            np.copyto(back, narrow)
+            # the same bits (-0.0 and NaN kept apart)
+            if bool(np.equal(back.view(np.int64), values.view(np.int64), out=same).all()):
+                specs.append(("whole", narrow.dtype.str, values.shape))
+                arrays.append(narrow)
+                break
         else:
             specs.append(("raw", "<f8", values.shape))
             arrays.append(values)
@@ -543,6 +607,9 @@ def balance_spooled(spool: CurveSpool, grid: Grid, profiled: Sequence[ProfiledCo
     partial sum is exact (whole W), and the same up to rounding otherwise."""
     spool.close()
     scheduler = _check_scheduler(scheduler)
+    streamed = spool.streamed_totals(grid)
+    if streamed is not None:  # summed while spooling: nothing to read back
+        return balance_of_totals(grid, streamed[0], streamed[1], profiled, coefficients)
     arguments = [(path, grid, group, coefficients) for path, group in
                  zip(spool.paths, _profiled_by_partition(profiled, spool.partitions))]
     if scheduler == "serial":
@@ -572,26 +639,39 @@ class SpooledMatching:
         return list(self._problems)
 
 
-def match_spooled(spool: CurveSpool, grid: Grid, result: Balance, producers=(),
-                  profiled: Sequence[ProfiledConsumer] = (), coefficients=None
-                  ) -> SpooledMatching:
-    """The proof (:func:`~enercoop_core.balancing.matching.match`) of a spooled portfolio:
-    every producer's matrix against one partition of consumers at a time, shared out by the
-    portfolio's half-hourly totals of ``result``. Rows sorted by (period, producer PRM,
-    consumer PRM); problems without repeats."""
+def spooled_matchings(spool: CurveSpool, grid: Grid, result: Balance, producers=(),
+                      profiled: Sequence[ProfiledConsumer] = (), coefficients=None):
+    """The proof of a spooled portfolio one partition of consumers at a time: a
+    :class:`~enercoop_core.balancing.matching.Matching` per partition (partition order),
+    every producer's matrix against that partition's consumers, shared out by the
+    portfolio's half-hourly totals of ``result`` (so each partition's rows are those of
+    the whole portfolio's proof). Memory: the producers' matrix, then one partition's
+    consumer matrix at a time (the previous one freed once the caller moves on)."""
     spool.close()
     production = [c for path in spool.paths for c in load_spooled(path, consumers=False)[1]]
     producer_prms, production_wh, _ = curve_matrix(production, grid)
     del production
     named = {producer.prm: producer for producer in producers}
     totals = (result.production_wh, result.consumption_wh)
-    rows, coverage, problems = [], {}, []  # type: Tuple[list, dict, list]
     for path, group in zip(spool.paths, _profiled_by_partition(profiled, spool.partitions)):
         consumers = load_spooled(path, producers=False)[0]
         part = portfolio_matrices(consumers, (), grid, group, coefficients)
         del consumers
-        matching = Matching(Matrices(grid, part.consumer_prms, part.consumption,
-                                     producer_prms, production_wh), named, totals=totals)
+        yield Matching(Matrices(grid, part.consumer_prms, part.consumption,
+                                producer_prms, production_wh), named, totals=totals)
+        del part
+
+
+def match_spooled(spool: CurveSpool, grid: Grid, result: Balance, producers=(),
+                  profiled: Sequence[ProfiledConsumer] = (), coefficients=None
+                  ) -> SpooledMatching:
+    """The proof (:func:`~enercoop_core.balancing.matching.match`) of a spooled portfolio,
+    gathered from :func:`spooled_matchings`: rows sorted by (period, producer PRM,
+    consumer PRM); problems without repeats. Holds every producer x consumer row: for a
+    large portfolio, use :func:`spooled_matchings` partition by partition."""
+    rows, coverage, problems = [], {}, []  # type: Tuple[list, dict, list]
+    for matching in spooled_matchings(spool, grid, result, producers, profiled,
+                                      coefficients):
         rows.extend(matching.rows("month"))
         coverage.update(matching.consumer_coverage())
         problems.extend(p for p in matching.check() if p not in problems)

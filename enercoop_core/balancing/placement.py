@@ -182,6 +182,7 @@ class _Sums:
     def __init__(self, grid: Grid):
         self.grid = grid
         self.ends_bytes = grid.ends.astype(np.int64).tobytes()
+        self.size, self.shape = grid.size, (grid.size,)
         self.total_w = np.zeros(grid.size, dtype=np.float64)
         self.ones = np.ones(grid.size)
         self.row_w = []  # type: List[float]
@@ -281,77 +282,120 @@ def _finish(grid: Grid, prms: List[str], sums: _Sums, slow: Dict[int, list]):
                                                slow_short)
 
 
+class Totals:
+    """:func:`totals` fed one item at a time (a curve, or a block of the spool): ``add``
+    each, then :meth:`result`. The same additions in the same order as :func:`totals` of
+    the same items, so the same floats. Memory: the PRMs and their sums, one batch of
+    :data:`BATCH` W rows (references), and the curves that are not on the grid (kept
+    until the end, ``slow_points``).
+
+    :meth:`result` is None when a PRM's curves overlap or mix on-grid and other curves
+    (rare: usually an error); the sums must then be made again from the curves
+    themselves (:func:`totals` does it from its list)."""
+
+    def __init__(self, grid: Grid):
+        self.grid = grid
+        self.sums = _Sums(grid)
+        self.prms = []  # type: List[str]
+        self._row_of = {}  # type: Dict[str, int]
+        self._repeated = set()
+        self.blocks = False  # any item was a block
+
+    def _row(self, prm: str) -> int:
+        row = self._row_of.get(prm)
+        if row is None:
+            row = self._row_of[prm] = len(self.prms)
+            self.prms.append(prm)
+            self.sums.row_w.append(0.0)
+            self.sums.valid.append(0)
+        else:
+            self._repeated.add(row)
+        return row
+
+    @property
+    def slow_points(self) -> int:
+        """Points of the curves kept for the point-by-point alignment at the end."""
+        return sum(len(curve.instants) for curves in self.sums.slow.values()
+                   for curve in curves)
+
+    def add(self, item) -> None:
+        sums = self.sums
+        grid_rows = getattr(item, "grid_rows", None)
+        if grid_rows is None:
+            _add_curve(sums, item, self._row(item.prm))
+            return
+        self.blocks = True
+        pairs = grid_rows(sums.ends_bytes)
+        if pairs is None:  # a block of other curves: one by one
+            for curve in item.curves():
+                _add_curve(sums, curve, self._row(curve.prm))
+            return
+        batch, rows, row = sums.batch, sums.rows, self._row
+        for prm, values in pairs:  # W as written (int32 when whole): the batch copies
+            batch.append(values)
+            rows.append(row(prm))
+            if len(batch) == BATCH:
+                sums.flush()
+
+    def add_whole(self, prm: str, values: np.ndarray) -> None:
+        """A curve whose instants are known to be the grid's (float64 W, 30-minute step):
+        :meth:`add` without checking them again."""
+        sums = self.sums
+        sums.batch.append(values)
+        sums.rows.append(self._row(prm))
+        if len(sums.batch) == BATCH:
+            sums.flush()
+
+    def result(self):
+        """:func:`totals`' tuple, or None (class docstring)."""
+        sums = self.sums
+        sums.flush()
+        spans, slow, repeated = sums.spans, sums.slow, self._repeated
+        if repeated and (_overlapping(spans, repeated)
+                         or any(row in slow for row, _, _ in spans)):
+            return None
+        return _finish(self.grid, self.prms, sums, slow)
+
+
 def totals(curves: Sequence, grid: Grid
            ) -> Tuple[List[str], np.ndarray, List[float], Dict[str, int]]:
     """(PRMs in first-seen order, Wh per slot (float64, ``grid.size``), Wh per PRM,
     incomplete PRMs): the curves' sums without any ``(PRMs x half-hours)`` matrix.
 
-    One pass: each on-grid curve is added as it comes (those covering the whole grid by
-    batches of :data:`BATCH`). A PRM whose on-grid windows overlap or which also has
-    another kind of curve (rare: usually an error) is only known at the end; then the
-    sums are made again from :func:`place`, with that PRM aligned point by point.
+    One pass (:class:`Totals`): each on-grid curve is added as it comes (those covering
+    the whole grid by batches of :data:`BATCH`). A PRM whose on-grid windows overlap or
+    which also has another kind of curve (rare: usually an error) is only known at the
+    end; then the sums are made again from :func:`place`, with that PRM aligned point by
+    point.
 
     An item may also be a block of curves (the spool's batch records): an object with
     ``grid_rows(ends_bytes)`` giving its ``(prm, W row)`` pairs when they all cover the
     whole grid (else None), and ``curves()``: its rows are added as its curves would be,
     in the same order, without a Curve object each."""
     curves = curves if isinstance(curves, (list, tuple)) else list(curves)
-    size, shape, step = grid.size, (grid.size,), STEP_MINUTES
-    sums = _Sums(grid)
-    ends = sums.ends_bytes
-    row_w, valid, batch, batch_rows = sums.row_w, sums.valid, sums.batch, sums.rows
-    prms = []  # type: List[str]
-    row_of = {}  # type: Dict[str, int]
-    repeated = set()
-    blocks = False
-
-    def row_for(prm: str) -> int:
-        row = row_of.get(prm)
-        if row is None:
-            row = row_of[prm] = len(prms)
-            prms.append(prm)
-            row_w.append(0.0)
-            valid.append(0)
-        else:
-            repeated.add(row)
-        return row
-
+    stream = Totals(grid)
+    add = stream.add
     for item in curves:
-        grid_rows = getattr(item, "grid_rows", None)
-        if grid_rows is not None:
-            blocks = True
-            pairs = grid_rows(ends)
-            if pairs is None:  # a block of other curves: one by one
-                for curve in item.curves():
-                    _add_curve(sums, curve, row_for(curve.prm), size, shape, step, ends)
-                continue
-            for prm, values in pairs:  # W as written (int32 when whole): the batch copies
-                batch.append(values)
-                batch_rows.append(row_for(prm))
-                if len(batch) == BATCH:
-                    sums.flush()
-            continue
-        _add_curve(sums, item, row_for(item.prm), size, shape, step, ends)
-    sums.flush()
-    spans, slow = sums.spans, sums.slow
-    if repeated and (_overlapping(spans, repeated) or any(row in slow for row, _, _ in spans)):
-        if blocks:
-            curves = [curve for item in curves for curve in (
-                item.curves() if getattr(item, "grid_rows", None) is not None else (item,))]
-        return _placed_totals(place(curves, grid))
-    return _finish(grid, prms, sums, slow)
+        add(item)
+    out = stream.result()
+    if out is not None:
+        return out
+    if stream.blocks:
+        curves = [curve for item in curves for curve in (
+            item.curves() if getattr(item, "grid_rows", None) is not None else (item,))]
+    return _placed_totals(place(curves, grid))
 
 
 _NDARRAY, _FLOAT64 = np.ndarray, np.dtype(np.float64)
 
 
-def _add_curve(sums: _Sums, curve, row: int, size: int, shape, step, ends: bytes) -> None:
+def _add_curve(sums: _Sums, curve, row: int) -> None:
     """One curve into ``sums`` as :func:`totals` adds it: a whole-grid one (the usual R50
     month: its instants those of the grid) into the batch, else by its window or slow."""
     inst, values = curve.instants, curve.values_w
-    if (type(inst) is _NDARRAY and type(values) is _NDARRAY and inst.size == size
-            and values.shape == shape and values.dtype == _FLOAT64
-            and curve.step_minutes == step and inst.tobytes() == ends):
+    if (type(inst) is _NDARRAY and type(values) is _NDARRAY and inst.size == sums.size
+            and values.shape == sums.shape and values.dtype == _FLOAT64
+            and curve.step_minutes == STEP_MINUTES and inst.tobytes() == sums.ends_bytes):
         sums.batch.append(values)
         sums.rows.append(row)
         if len(sums.batch) == BATCH:

@@ -194,14 +194,26 @@ def balance(consumers: Sequence, producers: Sequence, grid: Grid,
 
     The same floats as :func:`reduce_matrices` of :func:`portfolio_matrices` whenever the
     sums are exact (whole W, as R50 gives); otherwise equal up to the order of additions."""
-    c_prms, consumption, c_wh, incomplete = totals(consumers, grid)
+    return balance_of_totals(grid, totals(consumers, grid), totals(producers, grid),
+                             profiled, coefficients)
+
+
+def balance_of_totals(grid: Grid, consumer_totals, producer_totals,
+                      profiled: Sequence[ProfiledConsumer] = (), coefficients=None
+                      ) -> Balance:
+    """The :class:`Balance` of the consumers' and the producers' curve sums (each what
+    :func:`~.placement.totals` returns), the profiled consumers' rows added to the supply."""
+    c_prms, consumption, c_wh, incomplete = consumer_totals
+    # copies: the caller's sums are left as they were
+    c_prms, c_wh, incomplete = list(c_prms), list(c_wh), dict(incomplete)
+    consumption = np.array(consumption, dtype=np.float64)
     curve_prms = list(c_prms)
     for consumer, energy in zip(profiled, _profiled_rows(profiled, coefficients, grid,
                                                          curve_prms)):
         consumption += energy
         c_prms.append(consumer.prm)
         c_wh.append(float(np.add.reduce(energy)))
-    p_prms, production, p_wh, p_incomplete = totals(producers, grid)
+    p_prms, production, p_wh, p_incomplete = producer_totals
     incomplete.update(p_incomplete)
     return Balance(grid, consumption, production, dict(zip(c_prms, c_wh)),
                    dict(zip(p_prms, p_wh)), incomplete)

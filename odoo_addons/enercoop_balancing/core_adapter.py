@@ -33,14 +33,12 @@ from enercoop_core.balancing.matching import Matching, Producer
 from enercoop_core.balancing.partitioned import (
     CurveSpool,
     balance_spooled,
-    load_spooled,
-    partition_of,
+    spooled_matchings,
 )
 from enercoop_core.balancing.portfolio import (
     Matrices,
     ProfiledConsumer,
     curve_matrix,
-    portfolio_matrices,
     summarize,
 )
 from enercoop_core.billing.consumption import consumption, readings_between
@@ -223,7 +221,9 @@ class MonthBalance:
 
     def __enter__(self):
         keys = curve_keys(self.env, self.company, self.grid)
-        self._spool = CurveSpool(partitions(self.env, sum(len(k) for k in keys.values())))
+        # grid: the month's sums made while the curves are spooled (none read back for them)
+        self._spool = CurveSpool(partitions(self.env, sum(len(k) for k in keys.values())),
+                                 grid=self.grid)
         try:
             self._compute(keys)
         except BaseException:
@@ -262,6 +262,7 @@ class MonthBalance:
         self.named = producers(self.installations)
         self.producer_prms, self.production, _ = curve_matrix(production, grid)
         del production
+        self.result = result
         self.totals = (result.production_wh, result.consumption_wh)
         # the ledger: each producer's guarantees against the portfolio's whole supply, the
         # core's rules with the portfolio as one consumer (registry: the month's totals;
@@ -306,24 +307,15 @@ class MonthBalance:
         ``consumed_wh``, ``covered_wh``, ``share`` (core ``consumer_coverage``) and
         ``parts`` {producer PRM: Wh} (the core's rows: whole Wh rounded down, cells under
         1 Wh left out). Each partition's curves are read back here, then dropped."""
-        spool, problems = self._spool, self.data["problems"]
-        groups = [[] for _ in spool.paths]
-        for consumer in self.profiled:
-            groups[partition_of(consumer.prm, spool.partitions)].append(consumer)
-        named = {p.prm: p for p in self.named}
-        for path, group in zip(spool.paths, groups):
-            curves = load_spooled(path)[0]
-            part = portfolio_matrices(curves, (), self.grid, group, self.coefficients)
-            del curves
-            matching = Matching(Matrices(self.grid, part.consumer_prms, part.consumption,
-                                         self.producer_prms, self.production),
-                                named, totals=self.totals)
+        problems = self.data["problems"]
+        for matching in spooled_matchings(self._spool, self.grid, self.result, self.named,
+                                          self.profiled, self.coefficients):
             rows = {prm: dict(cover, consumer_prm=prm, parts={})
                     for prm, cover in matching.consumer_coverage().items()}
             for cell in matching.rows("month"):
                 rows[cell["consumer_prm"]]["parts"][cell["producer_prm"]] = cell["allocated_wh"]
             problems.extend(p for p in matching.check() if p not in problems)
-            del matching, part
+            del matching
             yield [rows[prm] for prm in sorted(rows)]
 
 

@@ -198,3 +198,26 @@ def test_partitioned_command_equals_the_single_pass_engine(tmp_path, capsys):
     assert [float(r[1]) for r in rows] == single.consumption_wh.round(3).tolist()
     assert [float(r[2]) for r in rows] == single.production_wh.round(3).tolist()
     assert sum(float(r[2]) for r in rows) > 0
+
+
+def test_proof_csv_is_one_sorted_file_whatever_the_partitions(tmp_path, capsys):
+    """The --matching rows come partition by partition, each sorted into a file, then
+    merged: the same bytes as one sort of every row, for any --partitions; the text
+    summary's per-producer totals come from the same rows."""
+    curves = write_curves(tmp_path / "curves.csv",
+                          [("C%02d" % n, None, 100 + 37 * n) for n in range(23)]
+                          + [("P%d" % n, "injection", 900 * n + 50) for n in range(3)])
+    outputs, texts = [], []
+    for partitions in (1, 4, 9):
+        proof = tmp_path / ("proof-%d.csv" % partitions)
+        assert main(["balance", "--curves", curves, "--period", "2025-03", "--partitions",
+                     str(partitions), "--matching", str(proof)]) == 0
+        texts.append(capsys.readouterr().out)
+        outputs.append(proof.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert texts[0] == texts[1] == texts[2] and "P2" in texts[0]
+    with open(str(tmp_path / "proof-4.csv"), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3 * 23
+    keys = [(r["period"], r["producer_prm"], r["consumer_prm"]) for r in rows]
+    assert keys == sorted(keys)

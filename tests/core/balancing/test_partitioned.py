@@ -418,3 +418,114 @@ def test_spooled_long_curves_make_shorter_batches(tmp_path):
         spool.close()  # the open batch written
         back = partitioned.load_spooled(spool.paths[0])[0]
     assert [c.values_w.tobytes() for c in back] == [c.values_w.tobytes() for c in sent]
+
+
+# The balance summed while spooling (CurveSpool(grid=...)): nothing read back for it.
+
+def summed(consumers, producers, partitions, tmp_path, grid=GRID):
+    spool = CurveSpool(partitions, directory=str(tmp_path), grid=grid)
+    for item in consumers:
+        spool.add(item)
+    for item in producers:
+        spool.add(item, production=True)
+    return spool
+
+
+def test_spool_sums_while_spooling_the_very_floats_of_the_single_pass(monkeypatch, tmp_path):
+    """Fractional W (sums that depend on the order of the additions), odd curves, curves
+    of part of the grid, NaN and profiled consumers: the same floats as balance(), as the
+    adds come in the input's order; the spool files are not read for it."""
+    path = coefficients_csv(tmp_path / "c.csv", "RES1_BASE", dt.date(2025, 10, 25),
+                            dt.date(2025, 10, 28), lambda local: 1.0 + local.hour / 10.0)
+    coefficients = ProfileCoefficients.from_csv(path)
+    profiled = [ProfiledConsumer("5%013d" % n, "RES1_BASE", 100.0 + n, "monthly")
+                for n in range(4)]
+    regular = batched(partitioned.SPOOL_BATCH + 37, whole=False)
+    regular[7] = replace(regular[7], values_w=np.where(
+        np.arange(GRID.size) % 9, regular[7].values_w, np.nan))
+    odd = [curve("2%013d" % n, GRID.ends[[0, 3, 4]], [1.25, 2.5, 3.75]) for n in range(5)]
+    halves = [curve("3%013d" % n, GRID.ends[:40], np.full(40, 0.1 * n)) for n in range(7)]
+    quarter = GRID.start_utc + 900 * np.arange(1, 2 * GRID.size + 1, dtype=np.int64)
+    fifteen = [curve("7%013d" % n, quarter, np.full(quarter.size, 0.3 * n), step=15)
+               for n in range(3)]
+    consumers = regular[:100] + odd[:2] + halves + fifteen + regular[100:] + odd[2:]
+    producers = fractional()[1]
+    single = balance(consumers, producers, GRID, profiled, coefficients)
+
+    def unread(*args):
+        raise AssertionError("a spool file was read for the balance")
+
+    (tmp_path / "s").mkdir()
+    with summed(consumers, producers, 3, tmp_path / "s") as spool:
+        monkeypatch.setattr(partitioned, "_records", unread)
+        result = balance_spooled(spool, GRID, profiled, coefficients)
+        again = balance_spooled(spool, GRID, profiled, coefficients)  # no sum twice
+    same(result, single)
+    same(again, single)
+    assert result.incomplete[regular[7].prm] == len(range(0, GRID.size, 9))
+
+
+def test_spool_sums_from_its_files_for_another_grid_or_a_prm_it_cannot_sum_alone(tmp_path):
+    consumers = batched(40)
+    other_grid = day_grid(dt.date(2025, 10, 26), dt.date(2025, 10, 27))
+    with summed(consumers, [], 3, tmp_path) as spool:
+        same(balance_spooled(spool, other_grid), balance(consumers, [], other_grid))
+        same(balance_spooled(spool, GRID), balance(consumers, [], GRID))
+    # one PRM in two kinds of curves (half on the grid, half in 15-minute points): only
+    # known at the end, so the sums are made from the files, as the single pass does
+    first = consumers[5]
+    cut = GRID.size // 2
+    quarter = GRID.ends[cut] - 1800 + 900 * np.arange(1, 2 * (GRID.size - cut) + 1)
+    split = [curve(first.prm, GRID.ends[:cut], first.values_w[:cut]),
+             curve(first.prm, quarter, np.repeat(first.values_w[cut:], 2), step=15)]
+    mixed = consumers[:5] + split + consumers[6:]
+    with summed(mixed, [], 3, tmp_path) as spool:
+        assert spool.streamed_totals(GRID) is None
+        result = balance_spooled(spool, GRID)
+    same(result, balance(mixed, [], GRID))
+    same(result, balance(consumers, [], GRID))
+    # points covering the same half-hour twice: refused, as by the single pass
+    clash = curve(first.prm, GRID.ends[:2], [1.0, 2.0])
+    with summed(consumers + [clash], [], 3, tmp_path) as spool:
+        with pytest.raises(InputError, match="same half-hour"):
+            balance_spooled(spool, GRID)
+
+
+def test_spool_stops_summing_when_too_many_prms_are_off_the_grid(monkeypatch, tmp_path):
+    monkeypatch.setattr(partitioned, "STREAM_SLOW_ROWS", 2)
+    quarter = GRID.start_utc + 900 * np.arange(1, 2 * GRID.size + 1, dtype=np.int64)
+    fifteen = [curve("7%013d" % n, quarter, np.full(quarter.size, 2.0 * n), step=15)
+               for n in range(5)]
+    consumers = batched(20) + fifteen
+    with summed(consumers, [], 2, tmp_path) as spool:
+        assert spool._totals is None  # the kept curves dropped as soon as over the limit
+        result = balance_spooled(spool, GRID)
+    same(result, balance(consumers, [], GRID))
+
+
+def test_spool_writes_whole_w_in_the_narrowest_type_that_keeps_them(tmp_path):
+    """uint16 for 0..65,535 W (a household), int32 above or below, float64 for -0.0 and
+    fractions; each comes back bit for bit."""
+    cases = {"<u2": [0.0, 65535.0], "<i4": [65536.0, -3.0], "<f8": [-0.0, 0.5]}
+    for dtype, extremes in cases.items():
+        sent = batched(5, seed=11)
+        values = sent[2].values_w.copy()
+        values[[4, 9]] = extremes
+        sent[2] = replace(sent[2], values_w=values)
+        with summed(sent, [], 1, tmp_path, grid=None) as spool:
+            spool.close()
+            blocks = [item for _kind, item in partitioned._records(spool.paths[0],
+                                                                   (True, True))]
+            back = partitioned.load_spooled(spool.paths[0])[0]
+            assert [block.raw.dtype.str for block in blocks] == [dtype]
+            assert [c.values_w.tobytes() for c in back] == [c.values_w.tobytes()
+                                                            for c in sent]
+            del blocks, back  # views of the mapped file
+
+
+def test_an_empty_spool_balances_to_zeros(tmp_path):
+    with CurveSpool(3, directory=str(tmp_path)) as spool:
+        open(spool.paths[0], "wb").close()  # an empty file: nothing to map
+        result = balance_spooled(spool, GRID)
+        assert partitioned.load_spooled(spool.paths[0]) == ([], [])
+    assert result.consumer_wh == {} and not result.consumption_wh.any()
