@@ -18,7 +18,9 @@ Variants: ``naive`` (the former baseline: a per-point Python loop, timed once; o
 to 20,000 consumers unless ``--naive``), ``single`` (portfolio.balance), ``partitioned``
 (balance_partitioned serial), ``dask`` (balance_partitioned on Dask threads, when
 importable), ``spooled`` (CurveSpool + balance_spooled serial, as ``enercoop balance``
-runs, the spooling included), ``processes`` and ``cluster`` (the same, the partitions
+runs, the spooling included: the balance summed as the curves are spooled), ``files``
+(the same spool without the grid: each partition summed from its file), ``processes``
+and ``cluster`` (the spool summed from its files, the partitions
 run by Dask's process pool, or by a ``LocalCluster`` of 2 worker processes started
 untimed, as ``enercoop balance --scheduler``; their peak RSS is the parent's only),
 ``streamed`` (the same fed one curve at a time by the
@@ -52,6 +54,12 @@ written by 256 as one record, summed from the block without a Curve each): spool
 serial 3.1 to 4.3 s, 15.8x to 16.8x fresh (12.5x to 16.9x warm), +113 MB, against 6.7 s,
 26.1x (20.3x warm), +254 MB before them in the same conditions (``--variants
 single,spooled --repeat 1``); at 20,000 consumers 11.4x fresh (7.8x warm), was 23.7x.
+
+Later again (load average 2 to 3), the spool summing as the curves come (``spooled``;
+``files``: the same spool summed from its files, as on a cluster), its files mapped,
+uint16 W: spooled 2.96 s, 18.1x fresh (user 1.68 s, kernel 1.27 s: the page cache of
+its files, first touched), 11.1x warm; files 3.15 s, 24.5x (11.0x warm); single 4.9x,
+partitioned 4.6x; streamed 1.8x with a peak of 132 MB. README.md has the table.
 """
 from __future__ import annotations
 
@@ -83,8 +91,8 @@ from enercoop_core.balancing.portfolio import (  # noqa: E402
 )
 from enercoop_core.flows import Curve  # noqa: E402
 
-VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "processes", "cluster",
-            "streamed", "matrices", "proof")
+VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "files", "processes",
+            "cluster", "streamed", "matrices", "proof")
 #: Variants that need Dask (``cluster``: dask.distributed too).
 DASK_VARIANTS = ("dask", "processes", "cluster")
 NAIVE_MAX = 20000
@@ -135,9 +143,11 @@ def naive(consumers, producers, grid):
     return totals[0], totals[1]
 
 
-def spooled(consumers, producers, grid, partitions, scheduler="serial"):
-    """Spool the curves, then balance them partition by partition."""
-    with CurveSpool(partitions, grid=grid) as spool:
+def spooled(consumers, producers, grid, partitions, scheduler="serial", summed=True):
+    """Spool the curves and balance them: summed as they are spooled (``summed``, as
+    ``enercoop balance`` without a cluster), else partition by partition from the files
+    (on ``scheduler``)."""
+    with CurveSpool(partitions, grid=grid if summed else None) as spool:
         for curve in consumers:
             spool.add(curve)
         for curve in producers:
@@ -158,9 +168,12 @@ def variant_function(mode, consumers, producers, grid, partitions, client=None):
                                            partitions=partitions, scheduler=scheduler)
     if mode == "spooled":
         return lambda: spooled(consumers, producers, grid, partitions)
+    if mode == "files":
+        return lambda: spooled(consumers, producers, grid, partitions, summed=False)
     if mode in ("processes", "cluster"):
         scheduler = "processes" if mode == "processes" else client
-        return lambda: spooled(consumers, producers, grid, partitions, scheduler)
+        return lambda: spooled(consumers, producers, grid, partitions, scheduler,
+                               summed=False)
     if mode == "matrices":
         return lambda: portfolio_matrices(consumers, producers, grid)
     matrices = portfolio_matrices(consumers, producers, grid)
@@ -239,9 +252,12 @@ def child(mode, prms, producers_n, partitions, repeat) -> int:
     function = variant_function(mode, consumers, producers, grid, partitions, client)
     sum_fresh, sums = best_of(lambda: plain_sum(consumers, producers, grid), 1)
     reset_peak()
+    before = os.times()
     fresh, result = best_of(function, 1)
+    after = os.times()
     peak = status_kb("VmHWM")
     out = {"mode": mode, "fresh": fresh, "sum_fresh": sum_fresh, "rss_imports": rss_imports,
+           "fresh_user": after.user - before.user, "fresh_sys": after.system - before.system,
            "rss_curves": rss_curves, "peak": peak, "curves_bytes": curves_bytes,
            "sum_totals": digest(*sums)}
     out["totals"], out["per_prm"] = fingerprints(mode, result)
@@ -278,8 +294,11 @@ def streamed_child(grid, prms, producers_n, partitions, rss_imports) -> int:
 
     sum_fresh, sums = best_of(lambda: plain_sum(curves("c"), curves("p"), grid), 1)
     reset_peak()
+    before = os.times()
     fresh, result = best_of(lambda: spooled(curves("c"), curves("p"), grid, partitions), 1)
+    after = os.times()
     out = {"mode": "streamed", "fresh": fresh, "sum_fresh": sum_fresh,
+           "fresh_user": after.user - before.user, "fresh_sys": after.system - before.system,
            "rss_imports": rss_imports, "rss_curves": rss_imports,
            "peak": status_kb("VmHWM"), "curves_bytes": (prms + producers_n) * grid.size * 17,
            "sum_totals": digest(*sums)}
@@ -310,8 +329,8 @@ def report(figures, args, producers_n) -> None:
               __import__("dask").__version__ if dask_available() else "absent",
               os.cpu_count(), args.partitions))
     print("")
-    print("%-12s %8s %7s %8s %7s %9s %8s %9s %9s  %s" % (
-        "variant", "fresh s", "x sum", "warm s", "x sum", "peak MB", "/curves",
+    print("%-12s %8s %7s %11s %8s %7s %9s %8s %9s %9s  %s" % (
+        "variant", "fresh s", "x sum", "user/sys s", "warm s", "x sum", "peak MB", "/curves",
         "+MB", "alloc MB", "equal"))
     reference = next((f for f in figures if f["mode"] == "single"), None)
     for f in figures:
@@ -325,8 +344,10 @@ def report(figures, args, producers_n) -> None:
                               and f["per_prm"] in (None, reference["per_prm"])) else "NO"
         warm = ("%8.3f %6.1fx" % (f["warm"], f["warm"] / f["sum_warm"]) if "warm" in f
                 else "%8s %7s" % ("-", "-"))
-        print("%-12s %8.3f %6.1fx %s %9.0f %7.2fx %9.0f %9.0f  %s" % (
-            f["mode"], f["fresh"], f["fresh"] / f["sum_fresh"], warm, f["peak"] / 1024.0,
+        cpu = ("%5.2f/%-5.2f" % (f["fresh_user"], f["fresh_sys"]) if "fresh_user" in f
+               else "%11s" % "-")
+        print("%-12s %8.3f %6.1fx %s %s %9.0f %7.2fx %9.0f %9.0f  %s" % (
+            f["mode"], f["fresh"], f["fresh"] / f["sum_fresh"], cpu, warm, f["peak"] / 1024.0,
             data_peak / curves, (f["peak"] - f["rss_curves"]) / 1024.0,
             f.get("traced", float("nan")) / 1e6, equal))
     sums = {f["sum_totals"] for f in figures}
@@ -339,6 +360,8 @@ def report(figures, args, producers_n) -> None:
     print("plain numpy sum: fresh %.3f to %.3f s over the processes; its half-hourly totals "
           "%s" % (min(f["sum_fresh"] for f in figures), max(f["sum_fresh"] for f in figures),
                   against))
+    print("user/sys s: CPU seconds of the fresh call in Python and numpy / in the kernel "
+          "(page faults, the spool's page cache)")
     print("peak MB: peak RSS of the fresh call; /curves: (peak - RSS of the imports) / bytes "
           "of the curves; +MB: peak over the RSS with the curves loaded; alloc MB: peak of "
           "the traced allocations of one call")

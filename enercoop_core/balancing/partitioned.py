@@ -236,7 +236,8 @@ class CurveSpool:
         self._scratch = {}  # type: Dict[int, tuple]
 
     def add(self, curve, production: bool = False) -> None:
-        """Append ``curve`` to its PRM's partition (``production``: a producer's curve)."""
+        """Append ``curve`` to its PRM's partition (``production``: a producer's curve).
+        Its arrays must not change once added (the running sums read them by batches)."""
         if self._handles is None:
             self._handles = [open(path, "wb", buffering=SPOOL_BUFFER) for path in self.paths]
         number = partition_of(curve.prm, self.partitions)
