@@ -19,7 +19,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_DIR = Path(os.environ.get("ENERCOOP_RUN_DIR") or REPO / ".run")
-ARTIFACTS = REPO / "artifacts"
+# the artifacts directory of the run (scripts/lib.sh: ENERCOOP_ARTIFACTS, default artifacts/)
+ARTIFACTS = Path(os.environ.get("ENERCOOP_ARTIFACTS") or REPO / "artifacts")
 SCREENSHOTS = ARTIFACTS / "e2e"
 CHROMIUM = "/usr/bin/chromium"
 # without the background-networking flags Chromium keeps dialling Google's hosts,
