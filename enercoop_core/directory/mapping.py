@@ -44,6 +44,31 @@ _MAX_UID = 64
 _MAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+#: The roles a person takes from the organisation it is a contact of (a producer's
+#: contact is a producer in the directory; an organisation itself gets no entry).
+INHERITED_ROLES = ("consumer", "producer", "partner")
+
+
+def person_roles(own: Iterable[str], organisation: Iterable[str] = (),
+                 employee: bool = False, member: Optional[bool] = None) -> Tuple[str, ...]:
+    """A person's roles in the directory, in :data:`ROLES` order: its own role flags
+    (``own``), the :data:`INHERITED_ROLES` of its organisation's flags
+    (``organisation``), ``employee`` when it has an internal user (``employee``) or its
+    own flag, and ``member`` as the share register says (``member``: True or False when
+    the register knows the person, whatever the flag; None: its own flag)."""
+    own, organisation = set(own), set(organisation)
+    unknown = sorted((own | organisation) - set(ROLES))
+    if unknown:
+        raise InputError("unknown roles %s (expected %s)" % (", ".join(map(str, unknown)),
+                                                             ", ".join(ROLES)), field="roles")
+    roles = (own - {"member"}) | (organisation & set(INHERITED_ROLES))
+    if employee:
+        roles.add("employee")
+    if ("member" in own) if member is None else member:
+        roles.add("member")
+    return tuple(role for role in ROLES if role in roles)
+
+
 @dataclass(frozen=True)
 class Partner:
     """A validated partner, before it gets a uid."""

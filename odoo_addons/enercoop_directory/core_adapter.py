@@ -3,6 +3,8 @@
 
 - a directory configuration record -> the core's ``Layout``, connection and removal
   policy (the core decides who is removed, and when);
+- a contact's ``role_*`` flags -> the core's role names (``person_roles``: the core
+  decides what a person takes from its organisation, its user and the register);
 - Odoo contacts -> the partner dicts the core's mapping reads (``id``, ``name``, ``email``,
   ``member_number``, ``roles``, ``company``, ``college``, ``active``);
 - the core's plan and apply result -> the counts and text of a run log;
@@ -13,8 +15,8 @@ from contextlib import contextmanager
 from odoo.exceptions import UserError
 
 from enercoop_core.directory.dn import split_dn
-from enercoop_core.directory.mapping import partners_from_dicts
-from enercoop_core.directory.model import Layout
+from enercoop_core.directory.mapping import partners_from_dicts, person_roles
+from enercoop_core.directory.model import ROLES, Layout
 from enercoop_core.directory.removal import RemovalPolicy
 from enercoop_core.directory.sync import connect
 from enercoop_core.errors import EnercoopError
@@ -33,6 +35,32 @@ def layout_of(config):
 def removal_of(config):
     """The core's removal policy of a configuration, counted to the current time."""
     return RemovalPolicy.of(config.removal_policy, config.removal_days)
+
+
+def removal_days_valid(config):
+    """Whether the configuration's removal delay is one the core accepts (whatever the
+    policy: the delay is kept for when it is switched to delete)."""
+    try:
+        RemovalPolicy(config.removal_days)
+    except EnercoopError:
+        return False
+    return True
+
+
+def role_flags(record):
+    """The core's role names whose ``role_<name>`` flag is set on a contact (none for an
+    empty record: a contact without organisation)."""
+    if not record:
+        return []
+    return [role for role in ROLES if record["role_%s" % role]]
+
+
+def roles_of(partner, employee, member):
+    """The core's roles of a contact (``person_roles``) from its flags and its
+    organisation's; ``employee``: it has an internal user; ``member``: the register's
+    answer (None when the register does not know the person)."""
+    return person_roles(role_flags(partner), role_flags(partner.parent_id),
+                        employee=employee, member=member)
 
 
 def open_connection(config, password):

@@ -114,7 +114,7 @@ class EnercoopDirectoryConfig(models.Model):
                 error = core_adapter.dn_error(value)
                 if error:
                     raise ValidationError(_("%s: %s is not a DN: %s") % (config.name, label, error))
-            if config.removal_days < 0 or config.timeout <= 0:
+            if not core_adapter.removal_days_valid(config) or config.timeout <= 0:
                 raise ValidationError(_("%s: the removal delay cannot be negative and the "
                                         "timeout must be positive.") % config.name)
 
@@ -289,19 +289,11 @@ class EnercoopDirectoryConfig(models.Model):
 
     @staticmethod
     def _roles_of(partner, employees, registered):
-        """The core's roles of a person: its flags, its organisation's (consumer,
-        producer, partner), employee when it has an internal user, member as the
-        register says (the flag only for people the register does not know)."""
-        roles = set()
-        for record in (partner, partner.parent_id):
-            for role in ("consumer", "producer", "partner"):
-                if record["role_%s" % role]:
-                    roles.add(role)
-        if partner in employees or partner.role_employee:
-            roles.add("employee")
-        if partner.member_active if partner.id in registered else partner.role_member:
-            roles.add("member")
-        return roles
+        """The core's roles of a person (``person_roles``) from its flags, its
+        organisation's, its internal user and the register."""
+        return core_adapter.roles_of(
+            partner, employee=partner in employees,
+            member=bool(partner.member_active) if partner.id in registered else None)
 
     # ------------------------------------------------------------------ crons, push
     @api.model

@@ -155,3 +155,22 @@ def test_a_group_per_college():
     assert groups["college-consommateurs"].description == "College: Consommateurs"
     assert groups["college-producteurs"].members == ("e.f",)
     assert not [cn for cn in groups if cn.startswith("college-") and "g.h" in groups[cn].members]
+
+
+def test_person_roles_take_the_organisations_and_the_registers_word():
+    from enercoop_core.directory.mapping import person_roles
+
+    # a producer's contact is a producer; an organisation's member or employee flag is not
+    assert person_roles([], ["producer", "member", "employee"]) == ("producer",)
+    assert person_roles(["consumer"], ["partner", "consumer"]) == ("consumer", "partner")
+    # employee: an internal user, or the flag
+    assert person_roles([], employee=True) == ("employee",)
+    assert person_roles(["employee"]) == ("employee",)
+    # member: the register decides when it knows the person, else the flag
+    assert person_roles(["member"], member=False) == ()
+    assert person_roles([], member=True) == ("member",)
+    assert person_roles(["member"]) == ("member",)
+    assert person_roles(["producer", "member", "consumer"], ["partner"], True, True) == (
+        "consumer", "producer", "partner", "member", "employee")
+    with pytest.raises(InputError, match="unknown roles boss"):
+        person_roles(["boss"])
