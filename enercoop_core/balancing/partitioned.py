@@ -39,7 +39,8 @@ of :func:`load_spooled`'s curves.
 
 Memory at any time: one input file's curves while spooling (a CSV file; one record of a
 flow file) and one open batch per partition and kind (at most
-:data:`SPOOL_BATCH_POINTS` float64 W and their quality: 3.4 MB for a month), the running
+:data:`SPOOL_BATCH_POINTS` float64 W and their quality, 3.4 MB for a month, and together
+about :data:`SPOOL_OPEN_POINTS`, 72 MB with their quality, whatever the partitions), the running
 sums (``grid.size`` floats, a float and a count per PRM); then one partition's curves (on
 disk: the instants of consecutive points as first + step, whole W as uint16 (0 to 65,535
 W) or int32, a quality the same at every point as one value; in memory about 9 B a
@@ -199,6 +200,9 @@ _LENGTH = struct.Struct("<I")  # a record's header length
 #: fewer rows, at least one).
 SPOOL_BATCH = 256
 SPOOL_BATCH_POINTS = 1 << 19  # 4 MB of float64 W
+#: Points of all the partitions' open batches together (at least a row each):
+#: 64 MB of float64 W, so that a spool of 100 partitions does not hold 100 full batches.
+SPOOL_OPEN_POINTS = 1 << 23
 
 #: PRMs whose curves are off the grid (other steps, shifted instants) that the spool's
 #: running sums keep until the end (their points are aligned together); beyond, the
@@ -259,7 +263,8 @@ class CurveSpool:
             self._write(number, header, arrays)
         else:
             if batch is None or batch.key != key:
-                batch = self._batches[number, production] = _Batch(key, production)
+                batch = self._batches[number, production] = _Batch(
+                    key, production, _batch_rows(key[2], self.partitions))
             batch.append(curve)
             if len(batch.fields) == len(batch.values):
                 self._flush(number, batch)
@@ -484,9 +489,13 @@ _TWO_INT64 = struct.Struct("=qq")  # the first two instants, in the array's (nat
 _WHOLE = ("<u2", "<i4")
 
 
-def _batch_rows(count: int) -> int:
-    """Rows of a batch of curves of ``count`` points."""
-    return max(1, min(SPOOL_BATCH, SPOOL_BATCH_POINTS // count))
+def _batch_rows(count: int, partitions: int = 1) -> int:
+    """Rows of a batch of curves of ``count`` points in a spool of ``partitions``: at most
+    :data:`SPOOL_BATCH`, :data:`SPOOL_BATCH_POINTS` points, and the spool's share of
+    :data:`SPOOL_OPEN_POINTS` (one open batch a partition: fewer rows with more
+    partitions, so that the open batches together stay bounded)."""
+    return max(1, min(SPOOL_BATCH, SPOOL_BATCH_POINTS // count,
+                      SPOOL_OPEN_POINTS // (count * partitions)))
 
 
 class _Batch:
@@ -496,9 +505,8 @@ class _Batch:
 
     __slots__ = ("key", "production", "fields", "values", "quality")
 
-    def __init__(self, key: tuple, production: bool):
+    def __init__(self, key: tuple, production: bool, rows: int):
         self.key, self.production, self.fields = key, production, []  # type: list
-        rows = _batch_rows(key[2])
         self.values = np.empty((rows, key[2]), dtype=np.float64)
         self.quality = np.empty((rows, key[2]), dtype=key[4])
 
@@ -518,9 +526,9 @@ class _Batch:
         count, size = len(self.fields), self.key[2]
         values, quality = self.values[:count], self.quality[:count]
         buffers = scratch.get(size)
-        if buffers is None:
+        if buffers is None or len(buffers[0]) < count:
             scratch.clear()
-            shape = (_batch_rows(size), size)
+            shape = (len(self.values), size)
             buffers = scratch[size] = ([np.empty(shape, dtype=whole) for whole in _WHOLE]
                                        + [np.empty(shape, dtype=np.float64),
                                           np.empty(shape, dtype=bool)])

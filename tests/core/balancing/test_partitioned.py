@@ -529,3 +529,24 @@ def test_an_empty_spool_balances_to_zeros(tmp_path):
         result = balance_spooled(spool, GRID)
         assert partitioned.load_spooled(spool.paths[0]) == ([], [])
     assert result.consumer_wh == {} and not result.consumption_wh.any()
+
+
+def test_open_batches_stay_bounded_whatever_the_partitions(tmp_path):
+    """One open batch a partition: with many partitions each holds fewer rows, so that
+    together they stay under SPOOL_OPEN_POINTS (plus a row each)."""
+    rows = {parts: partitioned._batch_rows(GRID.size, parts) for parts in (1, 8, 100, 10 ** 5)}
+    assert rows[1] == partitioned.SPOOL_BATCH
+    assert rows[100] * 100 * GRID.size <= partitioned.SPOOL_OPEN_POINTS
+    assert rows[10 ** 5] == 1
+    month = partitioned._batch_rows(1440, 100)  # a month in 100 partitions: fewer rows
+    assert month < partitioned.SPOOL_BATCH and month * 100 * 1440 <= partitioned.SPOOL_OPEN_POINTS
+    sent = batched(300)
+    spool = CurveSpool(100, directory=str(tmp_path), grid=GRID)
+    for item in sent:
+        spool.add(item)
+    assert {len(batch.values) for batch in spool._batches.values()} == {rows[100]}
+    with spool:
+        same(balance_spooled(spool, GRID), balance(sent, [], GRID))
+        back = [c for path in spool.paths for c in partitioned.load_spooled(path)[0]]
+    assert sorted(c.values_w.tobytes() for c in back) == sorted(
+        c.values_w.tobytes() for c in sent)
