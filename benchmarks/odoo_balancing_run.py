@@ -19,7 +19,10 @@ Then, each in a fresh process of its own (``nice``-d like this one):
 1. baseline "read": the flow files parsed by the core (``enercoop_core.flows.parse``),
    nothing kept: what reading the curves alone costs;
 2. baseline "core": the core's engine outside Odoo on the same files (``CurveSpool`` with
-   the run's partitions, ``balance_spooled``, ``match_spooled``), as ``enercoop balance``;
+   the run's partitions and the grid, ``balance_spooled``, ``spooled_matchings``), as
+   ``enercoop balance`` runs (until 1 December 2026 it gathered the whole proof with
+   ``match_spooled``: 20 million producer x consumer cells, 11 GB, at ``--prms 100000``,
+   whose set-up takes about 13 minutes);
 3. the run, as queue_job's runner runs it: the balancing user queues the run
    (``action_queue``), then a new process loads the job (``Job.load``) and performs it as
    ``/queue_job/runjob`` does (enqueued, started, ``perform``, done, each stored and
@@ -244,21 +247,27 @@ def phase_read(folder):
 
 
 def phase_core(folder, partitions):
-    """Baseline: the core's engine on the same files, as ``enercoop balance`` runs it."""
+    """Baseline: the core's engine on the same files, as ``enercoop balance`` runs it (the
+    balance summed while spooling, the proof partition by partition, its cells counted)."""
     from enercoop_core import flows
     from enercoop_core.balancing.grid import month_grid
-    from enercoop_core.balancing.partitioned import CurveSpool, balance_spooled, match_spooled
+    from enercoop_core.balancing.partitioned import (
+        CurveSpool,
+        balance_spooled,
+        spooled_matchings,
+    )
 
     began, cpu = time.perf_counter(), time.process_time()
     grid = month_grid(PERIOD)
-    with CurveSpool(partitions) as spool:
+    cells = 0
+    with CurveSpool(partitions, grid=grid) as spool:
         for name in sorted(os.listdir(folder)):
             with open(os.path.join(folder, name), "rb") as handle:
                 for record in flows.parse(handle.read(), name=name):
                     spool.add(record, production=record.direction == "injection")
         result = balance_spooled(spool, grid)
-        proof = match_spooled(spool, grid, result)
-        cells = sum(1 for _ in proof.rows("month"))
+        for matching in spooled_matchings(spool, grid, result):
+            cells += sum(1 for _ in matching.rows("month"))
     return {"seconds": time.perf_counter() - began, "cpu": time.process_time() - cpu,
             "peak_mb": _peak_mb(), "cells": cells}
 
