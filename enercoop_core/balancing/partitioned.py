@@ -236,7 +236,8 @@ class CurveSpool:
         self.curves = [0] * partitions
         self._handles = None  # opened on the first add: one open file per partition
         self._ranges = {}  # type: Dict[tuple, bytes]
-        self._batches = {}  # type: Dict[tuple, _Batch]  (partition, production) -> open batch
+        # (partition, production) -> its open batch
+        self._batches = {}  # type: Dict[tuple, _Batch]
         self._scratch = {}  # type: Dict[int, tuple]
 
     def add(self, curve, production: bool = False) -> None:
