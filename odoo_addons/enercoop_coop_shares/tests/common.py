@@ -64,6 +64,7 @@ class SharesCase(EnercoopCase):
         return self.env["res.users"].with_context(no_reset_password=True).create({
             "name": partner.name, "login": login, "password": login + "-pw",
             "email": partner.email or "%s@example.org" % login, "partner_id": partner.id,
+            "tz": self.env.user.tz,  # the same "today" as the test's (see create_user)
             "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
 
     def make_users(self):

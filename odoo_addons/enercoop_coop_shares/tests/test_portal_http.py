@@ -19,7 +19,7 @@ class TestPortalHttp(SharesHttpCase):
     def portal_user(self, partner, login):
         return self.env["res.users"].with_context(no_reset_password=True).create({
             "name": partner.name, "login": login, "password": login + "-pw",
-            "partner_id": partner.id,
+            "partner_id": partner.id, "tz": self.env.user.tz,
             "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
 
     def test_portal_member_sees_their_shares_and_not_another_member(self):

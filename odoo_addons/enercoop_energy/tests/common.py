@@ -57,6 +57,9 @@ class EnercoopCase(common.TransactionCase):
             "login": login,
             "email": "%s@example.org" % login,
             "groups_id": [(6, 0, groups)],
+            # the test's own time zone: "today" is the same day for every user (a user
+            # without one reads dates in UTC, a day behind Paris from 23:00 UTC)
+            "tz": self.env.user.tz,
         })
 
     def rpc(self, user, model, method, *args, **kwargs):
