@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import heapq
 import json
+import os
 import sys
 import textwrap
 
@@ -132,8 +135,6 @@ class _Proof:
         self.parts = [] if csv_rows else None
 
     def add(self, matching) -> None:
-        import os
-
         rows = sorted(matching.rows("month"), key=_row_order)
         for row in rows:
             key = (row["producer_prm"], row["producer"])
@@ -157,9 +158,6 @@ class _Proof:
         return self.rows
 
     def write_csv(self, target) -> None:
-        import contextlib
-        import heapq
-
         with contextlib.ExitStack() as stack, \
                 open(target, "w", newline="", encoding="utf-8") as handle:
             readers = [csv.DictReader(stack.enter_context(open(path, newline="",

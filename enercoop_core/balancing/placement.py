@@ -287,7 +287,7 @@ class Totals:
     each, then :meth:`result`. The same additions in the same order as :func:`totals` of
     the same items, so the same floats. Memory: the PRMs and their sums, one batch of
     :data:`BATCH` W rows (references), and the curves that are not on the grid (kept
-    until the end, ``slow_points``).
+    until the end).
 
     :meth:`result` is None when a PRM's curves overlap or mix on-grid and other curves
     (rare: usually an error); the sums must then be made again from the curves
@@ -312,12 +312,6 @@ class Totals:
             self._repeated.add(row)
         return row
 
-    @property
-    def slow_points(self) -> int:
-        """Points of the curves kept for the point-by-point alignment at the end."""
-        return sum(len(curve.instants) for curves in self.sums.slow.values()
-                   for curve in curves)
-
     def add(self, item) -> None:
         sums = self.sums
         grid_rows = getattr(item, "grid_rows", None)
@@ -330,16 +324,14 @@ class Totals:
             for curve in item.curves():
                 _add_curve(sums, curve, self._row(curve.prm))
             return
-        batch, rows, row = sums.batch, sums.rows, self._row
-        for prm, values in pairs:  # W as written (int32 when whole): the batch copies
-            batch.append(values)
-            rows.append(row(prm))
-            if len(batch) == BATCH:
-                sums.flush()
+        add_whole = self.add_whole
+        for prm, values in pairs:
+            add_whole(prm, values)
 
     def add_whole(self, prm: str, values: np.ndarray) -> None:
-        """A curve whose instants are known to be the grid's (float64 W, 30-minute step):
-        :meth:`add` without checking them again."""
+        """A curve whose instants are known to be the grid's (30-minute step; W float64,
+        or as a spool block wrote them: the batch copies them into float64): :meth:`add`
+        without checking them again."""
         sums = self.sums
         sums.batch.append(values)
         sums.rows.append(self._row(prm))
