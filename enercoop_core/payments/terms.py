@@ -33,6 +33,11 @@ class DunningLevel:
     label_fr: str
     label_en: str
 
+    def label(self, lang: str = "fr") -> str:
+        """The label in ``lang`` (a code such as ``fr_FR``): French for French, English
+        for any other language."""
+        return self.label_fr if (lang or "").lower().startswith("fr") else self.label_en
+
 
 @dataclass(frozen=True)
 class Terms:

@@ -2,11 +2,18 @@
 """Dunning policies (OCA credit control) made from the core's dunning levels of each
 company's terms: an e-mail reminder, a letter, a formal notice, each after its delay. A
 level only sends something: no level reduces or cuts the supply (see the README)."""
+import html
+
 from odoo import _, api, fields, models
 
 from .. import core_adapter as adapter
 
 CHANNELS = {"email": "email", "letter": "letter", "formal_notice": "letter"}
+
+
+def _mail_term(text):
+    """A level's text as its HTML mail text holds it (one paragraph's content)."""
+    return html.escape(text, quote=False)
 
 
 class CreditControlPolicy(models.Model):
@@ -26,6 +33,9 @@ class CreditControlPolicy(models.Model):
         """The dunning policy of each company from its terms (created or rewritten), set as
         the company's credit policy. Returns the policies."""
         policies = self.browse()
+        english = self.with_context(lang="en_US")
+        others = [code for code, _name in self.env["res.lang"].get_installed()
+                  if code != "en_US"]
         template = self.env.ref("enercoop_payment.mail_template_dunning")
         for company in companies:
             terms = adapter.terms(company)
@@ -35,15 +45,14 @@ class CreditControlPolicy(models.Model):
                 ("company_id", "=", company.id), ("internal_type", "=", "receivable")])
             if not receivable:  # no chart of accounts yet: nothing to follow
                 continue
-            wanted = {position: {
-                "name": level.label_fr if (company.partner_id.lang or "").startswith("fr")
-                else level.label_en,
+            # the English source, then each other language's text as its translation:
+            # a reminder reads in the customer's language (the e-mail template and the
+            # letter are rendered in it)
+            wanted = {position: dict(english._enercoop_level_texts(level), **{
                 "level": position, "computation_mode": "net_days",
                 "delay_days": level.days_after_due, "channel": CHANNELS[level.channel],
                 "email_template_id": template.id,
-                "custom_text": self._enercoop_level_text(level),
-                "custom_mail_text": "<p>%s</p>" % self._enercoop_level_text(level),
-            } for position, level in enumerate(terms.dunning, start=1)}
+            }) for position, level in enumerate(terms.dunning, start=1)}
             # levels kept by number (credit control lines refer to them), others dropped
             levels = []
             for existing in policy.level_ids:
@@ -56,12 +65,36 @@ class CreditControlPolicy(models.Model):
                       "company_id": company.id, "enercoop_terms": True,
                       "account_ids": [(6, 0, receivable.ids)], "level_ids": levels}
             if policy:
-                policy.write(values)
+                policy.with_context(lang="en_US").write(values)
             else:
-                policy = self.create(values)
+                policy = english.create(values)
+            # sudo: the translations of the texts just written (ir.translation is the
+            # translators' model)
+            translations = self.env["ir.translation"].sudo()
+            for lang in others:
+                translated = self.with_context(lang=lang)
+                for record in policy.level_ids:
+                    level = terms.dunning[record.level - 1]
+                    texts = translated._enercoop_level_texts(level)
+                    del texts["custom_mail_text"]
+                    record.with_context(lang=lang).write(texts)
+                    # an HTML field is translated term by term (writing it in another
+                    # language would change its source): its paragraph's text
+                    translations._set_ids(
+                        "credit.control.policy.level,custom_mail_text", "model", lang,
+                        record.ids, _mail_term(translated._enercoop_level_text(level)),
+                        _mail_term(english._enercoop_level_text(level)))
             company.credit_policy_id = policy
             policies |= policy
         return policies
+
+    @api.model
+    def _enercoop_level_texts(self, level):
+        """The translatable values of a policy level for the core's dunning ``level``, in
+        the language of the context."""
+        text = self._enercoop_level_text(level)
+        return {"name": level.label(self.env.lang or "en_US"), "custom_text": text,
+                "custom_mail_text": "<p>%s</p>" % _mail_term(text)}
 
     @api.model
     def _enercoop_level_text(self, level):

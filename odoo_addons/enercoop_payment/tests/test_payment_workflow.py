@@ -5,6 +5,7 @@ revision mid-year; the yearly true-up netting the instalments collected."""
 import base64
 import datetime as dt
 from decimal import Decimal
+from html import unescape as html_unescape
 
 from lxml import etree
 
@@ -208,6 +209,44 @@ class TestPaymentWorkflow(PaymentWorld, WorkflowSteps, common.SavepointCase):
         html = self.env.ref("enercoop_payment.action_report_dunning_due").render_qweb_html(
             self.company.ids, {"date": "2027-01-20"})[0].decode()
         self.assertIn(invoice.number, html)
+
+    def test_reminders_read_in_the_customers_language(self):
+        """The levels' texts: English source, French translation; the reminder e-mail and
+        letter of each customer in their language."""
+        policy = self.env["credit.control.policy"]._enercoop_sync_terms(self.company)
+        terms = load_terms("coop-idf")
+        english = policy.level_ids.with_context(lang="en_US").sorted("level")
+        self.assertEqual(english.mapped("name"), [lvl.label_en for lvl in terms.dunning])
+        self.assertIn("remain unpaid", english[0].custom_text)
+        self.assertIn("remain unpaid", english[0].custom_mail_text)
+        french_db = bool(self.env["res.lang"].search([("code", "=", "fr_FR")]))
+        if french_db:
+            french = policy.level_ids.with_context(lang="fr_FR").sorted("level")
+            self.assertEqual(french.mapped("name"), [lvl.label_fr for lvl in terms.dunning])
+            self.assertNotIn("remain unpaid", french[0].custom_text)
+            self.assertNotIn("remain unpaid", french[-1].custom_mail_text)
+            self.assertNotEqual(french[-1].custom_text, english[-1].custom_text)
+        # syncing again rewrites nothing else and keeps both languages
+        self.env["credit.control.policy"]._enercoop_sync_terms(self.company)
+        self.assertEqual(policy.level_ids.with_context(lang="en_US").sorted("level")
+                         .mapped("name"), [lvl.label_en for lvl in terms.dunning])
+        template = self.env.ref("enercoop_payment.mail_template_dunning")
+        report = self.env.ref("account_credit_control.credit_control_summary")
+        level = policy.level_ids.sorted("level")[0]
+        for contract in (self.contract, self.other):
+            partner = contract.partner_id
+            comm = self.env["credit.control.communication"].create({
+                "partner_id": partner.id, "current_policy_level": level.id,
+                "currency_id": self.company.currency_id.id, "company_id": self.company.id})
+            mail = template.generate_email(comm.id, ["subject", "body_html"])
+            letter = report.render_qweb_html(comm.ids)[0].decode()
+            texts = level.with_context(lang=partner.lang)
+            self.assertIn(texts.name, mail["subject"], partner.lang)
+            self.assertIn(texts.custom_mail_text[3:-4], mail["body_html"], partner.lang)
+            self.assertIn(texts.custom_text, html_unescape(letter), partner.lang)
+            if french_db and partner.lang == "fr_FR":
+                self.assertNotIn("remain unpaid", mail["body_html"])
+                self.assertNotIn("remain unpaid", letter)
 
     def test_return_file_of_the_bank_is_imported_and_applied(self):
         instalment = self._collect_first(self.contract)

@@ -37,6 +37,14 @@ def test_levels_of_the_bundled_default_terms():
     assert notice.level.label_fr == "Mise en demeure"
 
 
+def test_level_label_in_a_language():
+    notice = terms.load_terms("coop").dunning[-1]
+    assert notice.label("fr_FR") == notice.label("fr") == "Mise en demeure"
+    assert notice.label("en_US") == notice.label_en != notice.label_fr
+    # a language without a text of its own reads English, as Odoo falls back to the source
+    assert notice.label("de_DE") == notice.label(None) == notice.label_en
+
+
 def test_paid_or_credit_is_not_dunned():
     policy = terms.load_terms()
     assert dunning.level_on(item(residual="0.00"), D(2026, 12, 1), policy) is None
