@@ -70,9 +70,12 @@ if ! db_exists "$DB"; then
   ensure_template || die "could not create the template database"
   log "creating database $DB: standard apps, demo data, $addons"
   clone_db "$TEMPLATE_DB" "$DB"
-  odoo_step -i "$addons"
-  # a French cooperative: contacts (admin included) read French, A4 paper for reports
+  # a French cooperative: the contacts already there (admin and the company included)
+  # read French before the addons come, so that the contacts their demo data creates take
+  # the company's language unless they state their own (the demo's English readers)
   psql_q "$DB" "UPDATE res_partner SET lang = 'fr_FR' WHERE EXISTS (SELECT 1 FROM res_lang WHERE code = 'fr_FR' AND active)" >/dev/null
+  odoo_step -i "$addons"
+  # A4 paper for reports
   psql_q "$DB" "UPDATE res_company SET paperformat_id = (SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'paperformat_euro')" >/dev/null
 else
   installed=$(psql_q "$DB" "SELECT string_agg(name, ',') FROM ir_module_module WHERE state = 'installed' AND name IN ($(in_list))")

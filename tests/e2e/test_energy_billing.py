@@ -12,11 +12,7 @@ import time
 
 import pytest
 
-from pathlib import Path
-
-from conftest import odoo_log_path, report_css_served_since
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+from conftest import SCREENSHOTS, odoo_log_path, report_css_served_since
 
 
 TIMEOUT_MS = 60000

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+from conftest import SCREENSHOTS
+
 
 TIMEOUT_MS = 60000
 PASSWORD = "portal"
@@ -121,12 +121,21 @@ def test_portal_pages_and_bill(browser, odoo_url, customers, key):
         if key == "alice":
             for words in ("Facture d'électricité", "Montant à payer", "Votre contrat",
                           "Médiateur national de l'énergie", "SCIC SA à capital variable",
-                          "Heures", "c€/kWh", "/ mois"):
+                          "Heures", "c€/kWh", "/ mois",
+                          # the company's texts, in French (their translations)
+                          "du lundi au vendredi", "rubrique Mon électricité",
+                          "100 % renouvelable"):
                 assert words in flat, words
+            for words in ("Monday to Friday", "My electricity", "renewable electricity"):
+                assert words not in flat, words
         else:
             for words in ("Electricity bill", "Amount due", "Your contract", "c€/kWh",
-                          "/ month"):
+                          "/ month",
+                          # the company's texts, in English (their source)
+                          "Monday to Friday", "(My electricity)", "100 % renewable"):
                 assert words in flat, words
+            for words in ("du lundi au vendredi", "Mon électricité", "100 % renouvelable"):
+                assert words not in flat, words
         for raw in ("BTINFCU4", "BTINFMU4", "offers.csv", "Your logo"):
             assert raw not in flat, raw
         assert not re.search(r"\d[.,]\d{5,}", flat), "a price with 5 decimals or more"

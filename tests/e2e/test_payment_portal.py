@@ -6,11 +6,11 @@ refused each other's contract (404)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+from conftest import SCREENSHOTS
+
 TIMEOUT_MS = 60000
 PASSWORD = "portal"
 LOGINS = {"alice": "alice.martin@example.org", "bruno": "bruno.petit@example.org"}

@@ -269,13 +269,15 @@ class AccountInvoice(models.Model):
 
     # ------------------------------------------------------------------ demo data
     @api.model
-    def _demo_issue_energy_invoices(self, partner_ids):
+    def _demo_issue_energy_invoices(self, partner_ids, english_ids=()):
         """Demo data: issue (validate) the draft energy invoices of ``partner_ids`` (shown
         on their portal), and set the consumers' language to French when it is installed
-        (a database without French keeps English)."""
+        (a database without French keeps English), but for ``english_ids``: English."""
+        Partner = self.env["res.partner"]
         if self.env["res.lang"].search([("code", "=", "fr_FR")]):
-            self.env["res.partner"].search([("role_consumer", "=", True)]).write(
-                {"lang": "fr_FR"})
+            Partner.search([("role_consumer", "=", True),
+                            ("id", "not in", list(english_ids))]).write({"lang": "fr_FR"})
+        Partner.browse(english_ids).write({"lang": "en_US"})
         drafts = self.search([("partner_id", "in", partner_ids), ("state", "=", "draft"),
                               ("energy_contract_id", "!=", False)],
                              order="energy_period_start, id")

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -38,6 +38,16 @@ class ResCompany(models.Model):
         string="Self-reading terms", translate=True,
         help="When and how a household may send its own index for the next bill.")
     enercoop_offer_names = fields.Text(
-        string="Offer names",
+        string="Offer names", translate=True,
         help="Commercial name of each offer of the price grid, one per line: CODE: name "
              "(e.g. BASE: Particuliers Base). The bill prints the name, never the code.")
+
+    @api.multi
+    def _demo_translate(self, lang, values):
+        """Demo data: the company texts ``values`` ({field: text}) in ``lang`` (their
+        translations; the demo record holds the English source), when the database has
+        that language (one holding only English keeps the source)."""
+        if self.env["res.lang"].search_count([("code", "=", lang)]):
+            self.with_context(lang=lang).write(values)
+        return True
+

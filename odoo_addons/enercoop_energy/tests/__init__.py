@@ -16,3 +16,4 @@ from . import test_security_reports
 from . import test_product_data
 from . import test_energy_bill
 from . import test_portal_http
+from . import test_bill_company_texts
