@@ -19,7 +19,10 @@ to 20,000 consumers unless ``--naive``), ``single`` (portfolio.balance), ``parti
 (balance_partitioned serial), ``dask`` (balance_partitioned on Dask threads, when
 importable), ``spooled`` (CurveSpool + balance_spooled serial, as ``enercoop balance``
 runs, the spooling included: the balance summed as the curves are spooled), ``files``
-(the same spool without the grid: each partition summed from its file), ``processes``
+(the same spool without the grid: each partition summed from its file), ``writes``
+(the floor of any spool: the plain sum, each curve's W also written to its partition's
+file as the spool writes them, uint16 for a consumer and int32 for a producer, and
+nothing else: its ratio is what the writing costs by itself), ``processes``
 and ``cluster`` (the spool summed from its files, the partitions
 run by Dask's process pool, or by a ``LocalCluster`` of 2 worker processes started
 untimed, as ``enercoop balance --scheduler``; their peak RSS is the parent's only),
@@ -60,6 +63,11 @@ Later again (load average 2 to 3), the spool summing as the curves come (``spool
 uint16 W: spooled 2.96 s, 18.1x fresh (user 1.68 s, kernel 1.27 s: the page cache of
 its files, first touched), 11.1x warm; files 3.15 s, 24.5x (11.0x warm); single 4.9x,
 partitioned 4.6x; streamed 1.8x with a peak of 132 MB. README.md has the table.
+
+On 2 December 2026 at 01:00 UTC (quiet: load average under 1), with ``writes`` (the floor
+of any spool): single 4.8x fresh (3.7x warm), partitioned 4.1x (3.8x), writes 7.4x fresh
+(kernel 0.86 s: the first child to write fresh page cache) and 3.0x warm, spooled 1.83 s,
+11.9x (8.4x warm; user 1.31 s, kernel 0.52 s), files 13.9x (12.7x).
 """
 from __future__ import annotations
 
@@ -67,8 +75,10 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -79,10 +89,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from enercoop_core.balancing.grid import SLOT_S, WH_PER_W_SLOT, month_grid  # noqa: E402
 from enercoop_core.balancing.matching import match  # noqa: E402
 from enercoop_core.balancing.partitioned import (  # noqa: E402
+    SPOOL_BUFFER,
     CurveSpool,
     balance_partitioned,
     balance_spooled,
     dask_available,
+    partition_of,
 )
 from enercoop_core.balancing.portfolio import (  # noqa: E402
     balance,
@@ -91,8 +103,8 @@ from enercoop_core.balancing.portfolio import (  # noqa: E402
 )
 from enercoop_core.flows import Curve  # noqa: E402
 
-VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "files", "processes",
-            "cluster", "streamed", "matrices", "proof")
+VARIANTS = ("naive", "single", "partitioned", "dask", "spooled", "files", "writes",
+            "processes", "cluster", "streamed", "matrices", "proof")
 #: Variants that need Dask (``cluster``: dask.distributed too).
 DASK_VARIANTS = ("dask", "processes", "cluster")
 NAIVE_MAX = 20000
@@ -123,6 +135,29 @@ def plain_sum(consumers, producers, grid):
             total += curve.values_w
         totals.append(total * WH_PER_W_SLOT)
     return totals[0], totals[1]
+
+
+def writes(consumers, producers, grid, partitions):
+    """The plain sum, each curve's W also written to one file per partition (consumers'
+    as uint16, producers' as int32, as the spool writes whole W): the cost of writing a
+    spool's points, without anything else a spool does."""
+    directory = tempfile.mkdtemp(prefix="enercoop-bench-")
+    try:
+        handles = [open(os.path.join(directory, "partition-%05d" % number), "wb",
+                        buffering=SPOOL_BUFFER) for number in range(partitions)]
+        totals = []
+        for curves, whole in ((consumers, "<u2"), (producers, "<i4")):
+            total = np.zeros(grid.size, dtype=np.float64)
+            for curve in curves:
+                total += curve.values_w
+                handles[partition_of(curve.prm, partitions)].write(
+                    curve.values_w.astype(whole))
+            totals.append(total * WH_PER_W_SLOT)
+        for handle in handles:
+            handle.close()
+        return totals[0], totals[1]
+    finally:
+        shutil.rmtree(directory)
 
 
 def naive(consumers, producers, grid):
@@ -170,6 +205,8 @@ def variant_function(mode, consumers, producers, grid, partitions, client=None):
         return lambda: spooled(consumers, producers, grid, partitions)
     if mode == "files":
         return lambda: spooled(consumers, producers, grid, partitions, summed=False)
+    if mode == "writes":
+        return lambda: writes(consumers, producers, grid, partitions)
     if mode in ("processes", "cluster"):
         scheduler = "processes" if mode == "processes" else client
         return lambda: spooled(consumers, producers, grid, partitions, scheduler,

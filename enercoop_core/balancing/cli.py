@@ -135,6 +135,8 @@ class _Proof:
         self.parts = [] if csv_rows else None
 
     def add(self, matching) -> None:
+        from enercoop_core.balancing.matching import add_problems
+
         rows = sorted(matching.rows("month"), key=_row_order)
         for row in rows:
             key = (row["producer_prm"], row["producer"])
@@ -143,7 +145,7 @@ class _Proof:
             self.rows.extend(rows)
         if self.coverage is not None:
             self.coverage.update(matching.consumer_coverage())
-        self.problems.extend(p for p in matching.check() if p not in self.problems)
+        add_problems(self.problems, matching.check())
         if self.parts is not None:
             path = os.path.join(self.directory, "proof-%05d.csv" % len(self.parts))
             with open(path, "w", newline="", encoding="utf-8") as handle:

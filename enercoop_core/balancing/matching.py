@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence
 
 import numpy as np
 
@@ -178,3 +178,15 @@ def _excess(period: str, side: str, allocated: np.ndarray, available: np.ndarray
 def match(matrices: Matrices, producers: Sequence[Producer] = ()) -> Matching:
     """Allocate the production of ``matrices`` to its consumers (see module docstring)."""
     return Matching(matrices, {producer.prm: producer for producer in producers})
+
+
+def add_problems(problems: List[str], more: Iterable[str]) -> List[str]:
+    """Append to ``problems`` each problem of ``more`` it does not hold yet, in their order
+    (a proof made partition by partition meets a portfolio-wide problem in every
+    partition); returns ``problems``."""
+    seen = set(problems)
+    for problem in more:
+        if problem not in seen:
+            seen.add(problem)
+            problems.append(problem)
+    return problems

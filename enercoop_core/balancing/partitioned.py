@@ -66,7 +66,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from enercoop_core.balancing.grid import SLOT_S, Grid
-from enercoop_core.balancing.matching import Matching
+from enercoop_core.balancing.matching import Matching, add_problems
 from enercoop_core.balancing.placement import STEP_MINUTES, Totals
 from enercoop_core.balancing.portfolio import (
     Balance,
@@ -684,6 +684,6 @@ def match_spooled(spool: CurveSpool, grid: Grid, result: Balance, producers=(),
                                       coefficients):
         rows.extend(matching.rows("month"))
         coverage.update(matching.consumer_coverage())
-        problems.extend(p for p in matching.check() if p not in problems)
+        add_problems(problems, matching.check())
     rows.sort(key=lambda row: (row["period"], row["producer_prm"], row["consumer_prm"]))
     return SpooledMatching(rows, coverage, problems)

@@ -29,7 +29,7 @@ from enercoop_core import flows
 from enercoop_core.balancing import forecast, registry
 from enercoop_core.balancing.grid import month_bounds
 from enercoop_core.balancing.grid import month_grid as core_month_grid
-from enercoop_core.balancing.matching import Matching, Producer
+from enercoop_core.balancing.matching import Matching, Producer, add_problems
 from enercoop_core.balancing.partitioned import (
     CurveSpool,
     balance_spooled,
@@ -314,7 +314,7 @@ class MonthBalance:
                     for prm, cover in matching.consumer_coverage().items()}
             for cell in matching.rows("month"):
                 rows[cell["consumer_prm"]]["parts"][cell["producer_prm"]] = cell["allocated_wh"]
-            problems.extend(p for p in matching.check() if p not in problems)
+            add_problems(problems, matching.check())
             del matching
             yield [rows[prm] for prm in sorted(rows)]
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from enercoop_core.balancing.grid import day_grid
-from enercoop_core.balancing.matching import Producer, match
+from enercoop_core.balancing.matching import Producer, add_problems, match
 from enercoop_core.balancing.portfolio import Matrices, portfolio_matrices
 
 from .builders import on_grid
@@ -106,3 +106,10 @@ def test_check_reports_a_broken_allocation():
     matching.producer_share = matching.producer_share * 2  # as if twice the energy went out
     problems = matching.check()
     assert problems and "allocated" in problems[0]
+
+
+def test_add_problems_keeps_the_first_of_each_in_order():
+    problems = ["a", "b"]
+    assert add_problems(problems, ["b", "c", "a", "c", "d"]) is problems
+    assert problems == ["a", "b", "c", "d"]
+    assert add_problems([], iter(["x", "x"])) == ["x"]
