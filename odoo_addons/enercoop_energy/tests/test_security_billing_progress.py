@@ -8,6 +8,7 @@ manager did the same with a regional cooperative's contract."""
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import common
 
+from ..models.delivery_point import check_same_company
 from .common import EnercoopAccessMixin, rpc_call
 
 
@@ -139,6 +140,29 @@ class TestRecordsStayOnTheirCompanysPoints(EnercoopAccessMixin, common.Savepoint
         rpc_call(env, regional, "enercoop.meter.reading", "create", dict(
             attempts["enercoop.meter.reading"], delivery_point_id=own.id, prm=own.prm,
             company_id=self.regional.id))
+
+    def test_company_check_finds_one_row_of_another_company_among_many(self):
+        """The check a flow import makes of its inserted rows, for the whole recordset at
+        once: one row whose company is not its point's is found among many."""
+        env = self.env
+        point = env["enercoop.delivery.point"].search(
+            [("company_id", "=", self.national.id)], limit=1)
+        Reading = env["enercoop.meter.reading"]
+        readings = Reading.browse()
+        for day in range(1, 21):
+            readings |= Reading.create({
+                "key": "CHECK-%02d" % day, "record_key": "CHECK-%02d" % day,
+                "prm": point.prm, "date": "2025-11-%02d" % day,
+                "delivery_point_id": point.id, "company_id": self.national.id})
+        check_same_company(readings)  # all of the point's company
+        # one row of another company, as a bulk INSERT could write it
+        env.cr.execute("UPDATE enercoop_meter_reading SET company_id = %s WHERE id = %s",
+                       (self.regional.id, readings[13].id))
+        readings.invalidate_cache()
+        with self.assertRaisesRegex(ValidationError, "belongs to another company") as caught:
+            check_same_company(readings)
+        self.assertIn(point.display_name, str(caught.exception))
+        check_same_company(readings - readings[13])
 
     def test_regional_records_refuse_a_national_contact(self):
         """Found the same way: a regional user set a national customer (id 8) on their
