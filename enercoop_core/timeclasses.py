@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 from enercoop_core.errors import InputError
+from enercoop_core.languages import in_language
 
 __all__ = [
     "BASE", "HP", "HC", "HPH", "HCH", "HPB", "HCB",
@@ -69,7 +70,7 @@ _SEASONAL = {(HP, True): HPH, (HC, True): HCH, (HP, False): HPB, (HC, False): HC
 def _in_language(labels, lang):
     """The ``fr`` or ``en`` text of ``labels`` for a locale code (``fr_FR``, ``en_US``, ``fr``):
     French for French locales, English for every other."""
-    return labels["fr" if (lang or "fr").lower().startswith("fr") else "en"]
+    return labels[in_language(lang or "fr", "fr", "en")]
 
 
 def label(time_class: str, lang: str = "fr") -> str:

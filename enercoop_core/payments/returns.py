@@ -28,6 +28,7 @@ from typing import Dict, Optional
 
 from enercoop_core.billing.schedule import add_months
 from enercoop_core.errors import InputError
+from enercoop_core.languages import in_language
 
 DATA = Path(__file__).parent / "data" / "return_reasons.json"
 
@@ -47,8 +48,9 @@ class ReturnReason:
     refund: Optional[str]
 
     def label(self, lang: str = "fr") -> str:
-        """The label in ``lang`` (``fr`` or ``en``; French for any other)."""
-        return self.label_en if lang.startswith("en") else self.label_fr
+        """The label in ``lang`` (a code such as ``fr_FR``): French for French, English
+        for any other language."""
+        return in_language(lang, self.label_fr, self.label_en)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional, Tuple
 
 from enercoop_core.errors import InputError
+from enercoop_core.languages import in_language
 
 DATA = Path(__file__).parent / "data" / "terms.json"
 
@@ -36,7 +37,7 @@ class DunningLevel:
     def label(self, lang: str = "fr") -> str:
         """The label in ``lang`` (a code such as ``fr_FR``): French for French, English
         for any other language."""
-        return self.label_fr if (lang or "").lower().startswith("fr") else self.label_en
+        return in_language(lang, self.label_fr, self.label_en)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ class CreditControlPolicy(models.Model):
                     # language would change its source): its paragraph's text
                     translations._set_ids(
                         "credit.control.policy.level,custom_mail_text", "model", lang,
-                        record.ids, _mail_term(translated._enercoop_level_text(level)),
+                        record.ids, _mail_term(texts["custom_text"]),
                         _mail_term(english._enercoop_level_text(level)))
             company.credit_policy_id = policy
             policies |= policy

@@ -47,8 +47,7 @@ class PaymentReturnLine(models.Model):
                                      adapter.to_date(collected), adapter.terms(company))
         except EnercoopError as error:
             raise UserError(_("Return %s: %s") % (self.return_id.name, error)) from error
-        lang = self.partner_id.lang or ""
-        label = outcome.reason.label_fr if lang.startswith("fr") else outcome.reason.label_en
+        label = outcome.reason.label(self.partner_id.lang)
         invoices.write({"enercoop_return_reason_id": self.reason_id.id})
         for invoice in invoices:
             invoice.message_post(body=_("Direct debit returned (%s %s): the invoice is due "

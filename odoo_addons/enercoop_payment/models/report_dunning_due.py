@@ -22,8 +22,7 @@ class ReportDunningDue(models.AbstractModel):
         by_id = {str(inv.id): inv for inv in invoices}
         states = dunning_states(adapter.open_items(invoices), adapter.to_date(on),
                                 {adapter.company_code(company): terms})
-        french = (self.env.lang or "").startswith("fr")
-        labels = {lvl.key: lvl.label_fr if french else lvl.label_en for lvl in terms.dunning}
+        labels = {lvl.key: lvl.label(self.env.lang) for lvl in terms.dunning}
         totals = due_by_level(states)
         levels = [(labels.get(key) or "", amount) for key, amount in totals.items()]
         return {"levels": levels,
